@@ -1,0 +1,25 @@
+// Builds dist/: CommonJS (tsc), an ES module bundle of the package's own code (esbuild; tfjs stays
+// external so the application's single tfjs-core copy holds every registration) and .d.ts files.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const tsc = (...args) => execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', ...args], { stdio: 'inherit' });
+
+rmSync('dist', { recursive: true, force: true });
+tsc('--module', 'commonjs', '--outDir', 'dist/cjs');
+tsc('--declaration', '--emitDeclarationOnly', '--outDir', 'dist/types');
+await build({
+  entryPoints: ['src/index.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2020',
+  outfile: 'dist/esm/index.js',
+  external: ['@tensorflow/*'],
+  sourcemap: true,
+  logLevel: 'warning',
+});
+mkdirSync('dist/cjs', { recursive: true });
+writeFileSync('dist/cjs/package.json', '{"type": "commonjs"}\n');
+writeFileSync('dist/esm/package.json', '{"type": "module"}\n');

@@ -1,0 +1,49 @@
+/**
+ * Kernel names and their input/attribute types, declared once for every backend (as tfjs-core's
+ * `kernel_names.ts` does). Kernels, ops and gradients import their names from here.
+ */
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Walsh-Hadamard transform of each contiguous block along the last axis. */
+export const HadamardTransform = 'HadamardTransform';
+export type HadamardTransformInputs = { x: TensorInfo };
+export interface HadamardTransformAttrs extends NamedAttrMap {
+  /** Size b of each independently transformed block: a power of two dividing the last dimension. */
+  blockSize: number;
+  /** Scale by 1/sqrt(blockSize) (orthonormal) when true; raw sums of +-1 terms when false. */
+  normalize: boolean;
+}
+
+/**
+ * Every state of the linear recurrence `h_k = s * FWHT_b(h_{k-1}) / sqrt(b) + z_t(k)` over a sequence,
+ * in processing order (`t(k) = goBackwards ? T-1-k : k`). Inputs: `z` [batch, T, n], `s` [n] of +-1,
+ * `h0` [batch, n] and `mask` [batch, T] (1 runs a step; 0 carries the state through it unchanged).
+ */
+export const HadamardRecurrence = 'HadamardRecurrence';
+export type HadamardRecurrenceInputs = {
+  z: TensorInfo;
+  s: TensorInfo;
+  h0: TensorInfo;
+  mask: TensorInfo;
+};
+export interface HadamardRecurrenceAttrs extends NamedAttrMap {
+  /** Block size b of the block-diagonal Hadamard matrix: a power of two dividing n. */
+  blockSize: number;
+  /** Consume the sequence from its last step to its first. */
+  goBackwards: boolean;
+}
+
+/**
+ * One reverse sweep of the recurrence's adjoint. Inputs: `dy` and `states` [batch, T, n] (both in
+ * processing order), `s`, `h0` and `mask` as for the forward kernel. Outputs, in order:
+ * `dz` [batch, T, n] (in time order, like `z`), `ds` [n] and `dh0` [batch, n].
+ */
+export const HadamardRecurrenceGrad = 'HadamardRecurrenceGrad';
+export type HadamardRecurrenceGradInputs = {
+  dy: TensorInfo;
+  states: TensorInfo;
+  s: TensorInfo;
+  h0: TensorInfo;
+  mask: TensorInfo;
+};
+export type HadamardRecurrenceGradAttrs = HadamardRecurrenceAttrs;

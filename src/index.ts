@@ -6,8 +6,24 @@
  */
 import './kernels/cpu/register';
 import './register_gradients';
+import './register_classes';
 
 export { hadamardTransform, type HadamardTransformOptions } from './ops/hadamard_transform';
 export { hadamardRecurrence, type HadamardRecurrenceOptions } from './ops/hadamard_recurrence';
 export { sylvester } from './ops/sylvester';
 export * as kernelNames from './kernels/names';
+export { Quantizer, getQuantizer, type QuantizerIdentifier } from './quantizers/quantizer';
+export { SignSte, signSte, type SignSteArgs } from './quantizers/sign_ste';
+export { UniformSte, uniformSte, type UniformSteArgs } from './quantizers/uniform_ste';
+export { WeightClip, weightClip, type WeightClipArgs } from './constraints/weight_clip';
+export { constrainOnAssign } from './constraints/constrain_on_assign';
+export {
+  HadamRNNCell,
+  hadamRNNCell,
+  MAX_UNITS,
+  type HadamRNNCellArgs,
+} from './layers/hadam_rnn_cell';
+export { HadamRNN, hadamRNN, type HadamRNNArgs } from './layers/hadam_rnn';
+export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';
+export type { QuantizedProjectionArgs } from './layers/quantized_projection';
+export { serializableClasses } from './register_classes';

@@ -1,0 +1,51 @@
+import { clipByValue, serialization, tidy, type Tensor } from '@tensorflow/tfjs-core';
+import { describeValue } from '../ops/validate';
+import { ConstraintBase } from '../layers/tfjs_bases';
+
+/** Arguments of {@link WeightClip}. */
+export interface WeightClipArgs {
+  /** Latent weights are clipped to [-clipValue, clipValue]. Default 1. */
+  clipValue?: number;
+}
+
+/**
+ * Clips latent weights to [-clipValue, clipValue] (larq's `WeightClip`), the default constraint of
+ * HadamRNN's latent recurrent vector u: it keeps latent values where the sign STE still passes
+ * gradients, so they can change sign.
+ *
+ * It is a real tfjs-layers `Constraint`, usable in any layer. tfjs's `fit` never applies
+ * constraints itself (only `LayerVariable.write` does); this package's layers make every
+ * constraint of theirs take effect on each optimizer update (see `constrainOnAssign`), and other
+ * layers get it only through `setWeights`.
+ *
+ * ```js
+ * const layer = hadamRNN({units: 64, recurrentConstraint: weightClip({clipValue: 0.5})});
+ * ```
+ */
+export class WeightClip extends ConstraintBase {
+  static readonly className = 'HadamWeightClip';
+  readonly clipValue: number;
+
+  constructor(args: WeightClipArgs = {}) {
+    super();
+    this.clipValue = args.clipValue ?? 1;
+    if (!(typeof this.clipValue === 'number' && this.clipValue > 0)) {
+      throw new Error(
+        `WeightClip: clipValue must be a positive number, got ${describeValue(this.clipValue)}`,
+      );
+    }
+  }
+
+  override apply(w: Tensor): Tensor {
+    return tidy(() => clipByValue(w, -this.clipValue, this.clipValue));
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return { clipValue: this.clipValue };
+  }
+}
+
+/** Creates a {@link WeightClip} constraint. */
+export function weightClip(args: WeightClipArgs = {}): WeightClip {
+  return new WeightClip(args);
+}

@@ -1,0 +1,113 @@
+/**
+ * Runs the butterfly over blocks of `blockSize` values in as few passes of `ButterflyProgram` as the
+ * maximum radix allows, disposing each intermediate texture as soon as the next pass has read it.
+ *
+ * The maximum radix is the environment flag `HADAMRNN_WEBGL_MAX_RADIX_LOG` (default 3: radix 8).
+ * A radix-R pass reads R values per output, so a transform of log2(b) stages costs
+ * ceil(log2(b) / log2(R)) passes and R / log2(R) reads per value and stage; `bench/webgl.ts`
+ * measures the trade-off (set the flag, or `?tfjsflags=HADAMRNN_WEBGL_MAX_RADIX_LOG:4` in a page).
+ */
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { env, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  ButterflyProgram,
+  type ButterflyEpilogue,
+  type ButterflyPrologue,
+  type ButterflyUniforms,
+} from './butterfly_gpu';
+
+/** Environment flag: log2 of the largest radix of one butterfly pass. */
+export const MAX_RADIX_LOG_FLAG = 'HADAMRNN_WEBGL_MAX_RADIX_LOG';
+env().registerFlag(MAX_RADIX_LOG_FLAG, () => 3);
+
+/**
+ * log2 of each pass's radix for a block of `blockSize`: ceil(L / maxRadixLog) passes sharing the
+ * L = log2(blockSize) stages as evenly as possible (one copy pass when L = 0).
+ */
+export function radixPlan(blockSize: number, maxRadixLog: number): number[] {
+  const stages = Math.round(Math.log2(blockSize));
+  const passes = Math.max(1, Math.ceil(stages / maxRadixLog));
+  return Array.from({ length: passes }, (_, p) => Math.floor((stages + p) / passes));
+}
+
+/** Inputs of the prologue and epilogue, by their program variable names. */
+export type ButterflyInputs = Partial<Record<'s' | 'mask' | 'z' | 'prev' | 'dy' | 'acc' | 'g', TensorInfo>>;
+
+/** One butterfly over `rows` x `units` values. */
+export interface ButterflyCall {
+  /** Flat source; with `xSteps` > 1, row r of the result reads step `xStep` of row r of x. */
+  x: TensorInfo;
+  rows: number;
+  units: number;
+  blockSize: number;
+  /** Applied once, by the last pass. */
+  scale: number;
+  prologue?: ButterflyPrologue;
+  epilogue?: ButterflyEpilogue;
+  inputs?: ButterflyInputs;
+  uniforms?: Partial<Pick<ButterflyUniforms, 'xSteps' | 'xStep' | 'steps' | 'stepT' | 'nextK'>>;
+}
+
+/** Runs the passes of `call`; the caller owns (and disposes) the flat [rows * units] result. */
+export function runButterfly(backend: MathBackendWebGL, call: ButterflyCall): TensorInfo {
+  const plan = radixPlan(call.blockSize, env().getNumber(MAX_RADIX_LOG_FLAG));
+  const size = call.rows * call.units;
+  const named: Record<string, TensorInfo | undefined> = { ...call.inputs };
+  let source = call.x;
+  let stride = 1;
+  for (let p = 0; p < plan.length; p++) {
+    const first = p === 0;
+    const last = p === plan.length - 1;
+    const program = new ButterflyProgram(size, {
+      radixLog: plan[p],
+      prologue: first ? (call.prologue ?? 'none') : 'none',
+      epilogue: last ? (call.epilogue ?? 'scale') : 'scale',
+    });
+    const inputs = program.variableNames.map((name) => {
+      const input = name === 'x' ? source : named[name];
+      if (input == null) {
+        throw new Error(`webgl butterfly: input '${name}' missing for this pass`);
+      }
+      return input;
+    });
+    const uniforms = program.uniformValues({
+      units: call.units,
+      stride,
+      scale: last ? call.scale : 1,
+      xSteps: first ? (call.uniforms?.xSteps ?? 1) : 1,
+      xStep: first ? (call.uniforms?.xStep ?? 0) : 0,
+      steps: call.uniforms?.steps ?? 1,
+      stepT: call.uniforms?.stepT ?? 0,
+      nextK: call.uniforms?.nextK ?? -1,
+    });
+    const out = backend.runWebGLProgram(program, inputs, 'float32', uniforms);
+    if (!first) {
+      backend.disposeIntermediateTensorInfo(source);
+    }
+    source = out;
+    stride *= 2 ** plan[p];
+  }
+  return source;
+}
+
+/**
+ * `x` as a flat float32 [size] value over an unpacked texture. Packed textures (the output of
+ * tfjs's packed kernels, such as matMul) are unpacked first with their own shape: a packed layout
+ * depends on the logical shape, an unpacked one only on the flat order. Dispose the result with
+ * `releaseFlat`.
+ */
+export function flatView(backend: MathBackendWebGL, x: TensorInfo): TensorInfo {
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (backend.texData.get(x.dataId)?.isPacked) {
+    const unpacked = backend.unpackTensor(x);
+    return { dataId: unpacked.dataId, shape: [size], dtype: 'float32' };
+  }
+  return { dataId: x.dataId, shape: [size], dtype: 'float32' };
+}
+
+/** Disposes what `flatView` allocated (nothing when it returned a view of `x` itself). */
+export function releaseFlat(backend: MathBackendWebGL, x: TensorInfo, flat: TensorInfo): void {
+  if (flat.dataId !== x.dataId) {
+    backend.disposeIntermediateTensorInfo(flat);
+  }
+}

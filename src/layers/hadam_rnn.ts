@@ -1,0 +1,128 @@
+import {
+  serialization,
+  slice,
+  squeeze,
+  tidy,
+  util,
+  type Tensor,
+  type Tensor2D,
+  type Tensor3D,
+} from '@tensorflow/tfjs-core';
+import { RNN } from '@tensorflow/tfjs-layers';
+import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { hadamardRecurrence } from '../ops/hadamard_recurrence';
+import { formatShape, toFloatTensor } from '../ops/validate';
+import { HadamRNNCell, type HadamRNNCellArgs } from './hadam_rnn_cell';
+
+/** Arguments of {@link HadamRNN}: the cell's, plus `returnSequences`, `returnState`,
+ * `goBackwards` and `stateful` as for `tf.layers.simpleRNN` (each default false). */
+export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, 'cell'> {}
+
+/**
+ * HadamRNN: a recurrent layer whose recurrent matrix is binary and exactly orthogonal.
+ *
+ * `h_t = W h_{t-1} + Q_p(U) x_t + b`, `W = diag(sign(u)) (I_{n/b} ⊗ S_b) / sqrt(b)`, outputs
+ * `activation(h_t)` (default ReLU); the state carried forward is the linear `h_t`. The input
+ * projection runs as one matMul for all steps and the recurrence as one fused kernel call
+ * (`hadamardRecurrence`), forward and backward: W is never built. With `blockSize` < `units` it is
+ * Block-HadamRNN (W sparse ternary).
+ *
+ * Weights, in order: `kernel` [inputDim, units] (latent U, quantized to 4 bits on the fly by
+ * default), `recurrent_kernel` [units] (latent u, clipped to [-1, 1] after every optimizer step),
+ * `bias` [units].
+ *
+ * ```js
+ * const model = tf.sequential({layers: [
+ *   hadamRNN({units: 128, returnSequences: true, inputShape: [100, 10]}),
+ *   quantizedDense({units: 9, activation: 'softmax'}),
+ * ]});
+ * model.compile({optimizer: 'adam', loss: 'categoricalCrossentropy'});
+ * ```
+ *
+ * Note (tfjs): a masked step carries the state through unchanged, and its output is
+ * `activation(h_{t-1})`, which equals Keras's "previous output" except when the very first steps
+ * are masked and the initial state is not zero (Keras outputs zeros there).
+ * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
+ */
+export class HadamRNN extends RNN {
+  static override readonly className = 'HadamRNN';
+  declare readonly cell: HadamRNNCell;
+
+  constructor(args: HadamRNNArgs) {
+    super({ ...args, cell: new HadamRNNCell(args) });
+  }
+
+  /** The dense effective recurrent matrix W, for inspection and tests only. */
+  recurrentMatrix(): Tensor2D {
+    return this.cell.recurrentMatrix();
+  }
+
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
+    return tidy(() => {
+      const api = this.getClassName();
+      const [rawX, ...statesFromInputs] = Array.isArray(inputs) ? inputs : [inputs];
+      const x = toFloatTensor(rawX, 'inputs', api) as Tensor3D;
+      util.assert(
+        x.rank === 3,
+        () =>
+          `${api}: inputs must have rank 3 [batch, T, features], got shape ${formatShape(x.shape)}`,
+      );
+      const training = kwargs?.training as boolean | undefined;
+      const h0 = this.initialStateFor(x, statesFromInputs, kwargs?.initialState);
+      const states = hadamardRecurrence(
+        this.cell.projection.apply(x) as Tensor3D,
+        this.cell.recurrentSigns(),
+        h0,
+        {
+          blockSize: this.cell.blockSize,
+          goBackwards: this.goBackwards,
+          mask: (kwargs?.mask as Tensor | undefined) ?? undefined,
+        },
+      );
+      const [batch, steps, units] = states.shape;
+      const lastState =
+        steps === 0
+          ? h0
+          : (squeeze(slice(states, [0, steps - 1, 0], [batch, 1, units]), [1]) as Tensor2D);
+      if (this.stateful) {
+        this.resetStates([lastState], training);
+      }
+      const output = this.cell.activation.apply(this.returnSequences ? states : lastState);
+      return this.returnState ? [output, lastState] : output;
+    });
+  }
+
+  /** The state to start from: given with the inputs, in kwargs, kept (stateful) or zeros. */
+  private initialStateFor(x: Tensor3D, fromInputs: Tensor[], fromKwargs: unknown): Tensor2D {
+    const api = this.getClassName();
+    let initial: Tensor | Tensor[] | undefined =
+      fromInputs.length > 0 ? fromInputs : (fromKwargs as Tensor | Tensor[] | undefined);
+    if (initial == null) {
+      initial = this.stateful ? this.states_ : this.getInitialState(x);
+    }
+    const list = Array.isArray(initial) ? initial : [initial];
+    util.assert(list.length === 1, () => `${api}: expects 1 initial state, got ${list.length}`);
+    const h0 = toFloatTensor(list[0], 'initialState', api) as Tensor2D;
+    const expected = [x.shape[0], this.cell.units];
+    util.assert(
+      util.arraysEqual(h0.shape, expected),
+      () =>
+        `${api}: initialState must have shape ${formatShape(expected)}, got ${formatShape(h0.shape)}`,
+    );
+    return h0;
+  }
+
+  /** @nocollapse */
+  static override fromConfig<T extends serialization.Serializable>(
+    cls: serialization.SerializableConstructor<T>,
+    config: serialization.ConfigDict,
+  ): T {
+    return new cls(config);
+  }
+}
+
+/** Creates a {@link HadamRNN} layer. */
+export function hadamRNN(args: HadamRNNArgs): HadamRNN {
+  return new HadamRNN(args);
+}

@@ -1,0 +1,185 @@
+import {
+  add,
+  expandDims,
+  eye,
+  mul,
+  serialization,
+  tidy,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+} from '@tensorflow/tfjs-core';
+import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { WeightClip } from '../constraints/weight_clip';
+import { hadamardTransform } from '../ops/hadamard_transform';
+import { resolveBlockSize, toFloatTensor } from '../ops/validate';
+import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
+import { SignSte } from '../quantizers/sign_ste';
+import { getActivation, type Activation } from './activation';
+import { QuantizedProjection, type QuantizedProjectionArgs } from './quantized_projection';
+import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
+import {
+  ConstraintBase,
+  InitializerBase,
+  RegularizerBase,
+  type Constraint,
+  type Initializer,
+  type Regularizer,
+} from './tfjs_bases';
+import { addTrainableWeight } from './weights';
+
+/** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
+export const MAX_UNITS = 2 ** 24;
+
+/** Arguments of {@link HadamRNNCell} (and of the {@link HadamRNN} layer, which adds RNN options). */
+export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
+  /** Size n of the state: a power of two from 1 to 2^24. Required. */
+  units: number;
+  /** Block size b of W = diag(s)(I ⊗ S_b)/sqrt(b): a power of two dividing `units`. Default
+   * `units` (HadamRNN); smaller gives Block-HadamRNN, a sparse ternary W. */
+  blockSize?: number;
+  /** Activation of the outputs only; the carried state stays linear. Any tfjs activation name.
+   * Default 'relu'. */
+  activation?: string;
+  /** Initializer of the latent recurrent vector u [units]. Default uniform in
+   * ±sqrt(6 / (1 + units)), as in the paper's code. */
+  recurrentInitializer?: ObjectIdentifier<Initializer>;
+  /** Regularizer of u. Default none. */
+  recurrentRegularizer?: ObjectIdentifier<Regularizer> | null;
+  /** Constraint on u, applied after every optimizer step. Default `weightClip({clipValue: 1})`;
+   * null for none. */
+  recurrentConstraint?: ObjectIdentifier<Constraint> | null;
+  /** Quantizer giving the signs s from u. Default `signSte` (sign(0) = +1, gradient clipped at
+   * |u| > 1). */
+  recurrentQuantizer?: QuantizerIdentifier;
+}
+
+/**
+ * One step of HadamRNN, for `tf.layers.rnn` and `tf.layers.stackedRNNCells`:
+ * `h_t = s ⊙ FWHT_b(h_{t-1}) / sqrt(b) + x_t · Q(U) + b_U`, output `activation(h_t)`, state `h_t`.
+ * `s = sign(u)` through a straight-through estimator. The {@link HadamRNN} layer runs the same math
+ * over a whole sequence in one fused kernel; use the cell to combine it with other cells.
+ *
+ * Weights, in order: `kernel` [inputDim, units] (latent U), `recurrent_kernel` [units] (latent u),
+ * `bias` [units].
+ *
+ * ```js
+ * const rnn = tf.layers.rnn({cell: hadamRNNCell({units: 32}), returnSequences: true});
+ * ```
+ * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
+ */
+export class HadamRNNCell extends layers.RNNCell {
+  static readonly className = 'HadamRNNCell';
+  readonly units: number;
+  readonly blockSize: number;
+  readonly stateSize: number;
+  readonly activation: Activation;
+  /** The input projection x -> x · Q(U) + b_U. */
+  readonly projection: QuantizedProjection;
+  readonly recurrentInitializer: Initializer;
+  readonly recurrentRegularizer: Regularizer | null;
+  readonly recurrentConstraint: Constraint | null;
+  readonly recurrentQuantizer: Quantizer;
+  recurrentKernel: LayerVariable | null = null;
+
+  constructor(args: HadamRNNCellArgs) {
+    super(args);
+    const api = this.getClassName();
+    this.units = checkUnits(api, args.units);
+    this.blockSize = resolveBlockSize(api, this.units, args.blockSize, 'units');
+    this.stateSize = this.units;
+    this.activation = getActivation(api, args.activation ?? 'relu');
+    this.projection = new QuantizedProjection(api, args);
+    const limit = Math.sqrt(6 / (1 + this.units));
+    this.recurrentInitializer = resolveObject(
+      api,
+      'recurrentInitializer',
+      args.recurrentInitializer ?? initializers.randomUniform({ minval: -limit, maxval: limit }),
+      InitializerBase,
+    );
+    this.recurrentRegularizer = resolveOptional(
+      api,
+      'recurrentRegularizer',
+      args.recurrentRegularizer,
+      RegularizerBase,
+    );
+    this.recurrentConstraint =
+      args.recurrentConstraint === undefined
+        ? new WeightClip()
+        : resolveOptional(api, 'recurrentConstraint', args.recurrentConstraint, ConstraintBase);
+    this.recurrentQuantizer = getQuantizer(args.recurrentQuantizer ?? new SignSte(), api)!;
+  }
+
+  override build(inputShape: (number | null)[] | (number | null)[][]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as number[];
+    const inputDim = shape[shape.length - 1];
+    this.projection.addKernel(this, inputDim, this.units);
+    this.recurrentKernel = addTrainableWeight(this, {
+      name: 'recurrent_kernel',
+      shape: [this.units],
+      initializer: this.recurrentInitializer,
+      regularizer: this.recurrentRegularizer,
+      constraint: this.recurrentConstraint,
+    });
+    this.projection.addBias(this, this.units);
+    this.built = true;
+  }
+
+  /** The signs s = Q(u) of the recurrent matrix, differentiable with respect to u by the STE. */
+  recurrentSigns(): Tensor1D {
+    return this.recurrentQuantizer.call(this.recurrentKernel!.read()) as Tensor1D;
+  }
+
+  /** The dense effective recurrent matrix W = diag(s) (I ⊗ S_b) / sqrt(b), for inspection and
+   * tests: the layer never builds it. */
+  recurrentMatrix(): Tensor2D {
+    return tidy(() =>
+      mul(
+        expandDims(this.recurrentSigns(), 1),
+        hadamardTransform(eye(this.units), { blockSize: this.blockSize }),
+      ),
+    );
+  }
+
+  /** One step: inputs are [x_t [batch, inputDim], h_{t-1} [batch, units]]. */
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor[] {
+    return tidy(() => {
+      const [x, h] = inputs as Tensor[];
+      const z = this.projection.apply(toFloatTensor(x, 'inputs', this.getClassName()));
+      const transformed = hadamardTransform(h, { blockSize: this.blockSize });
+      const next = add(mul(this.recurrentSigns(), transformed), z);
+      return [this.activation.apply(next), next];
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      blockSize: this.blockSize,
+      activation: this.activation.identifier,
+      ...this.projection.getConfig(),
+      recurrentInitializer: serializeObject(this.recurrentInitializer),
+      recurrentRegularizer: serializeObject(this.recurrentRegularizer),
+      recurrentConstraint: serializeObject(this.recurrentConstraint),
+      recurrentQuantizer: serializeObject(this.recurrentQuantizer),
+    };
+  }
+}
+
+function checkUnits(api: string, units: unknown): number {
+  if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
+    throw new Error(`${api}: units must be a positive integer, got ${String(units)}`);
+  }
+  if (units > MAX_UNITS) {
+    throw new Error(`${api}: units ${units} exceeds the largest supported ${MAX_UNITS}`);
+  }
+  return units;
+}
+
+/** Creates a {@link HadamRNNCell}. */
+export function hadamRNNCell(args: HadamRNNCellArgs): HadamRNNCell {
+  return new HadamRNNCell(args);
+}

@@ -1,0 +1,81 @@
+import { serialization, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
+import { layers } from '@tensorflow/tfjs-layers';
+import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { toFloatTensor } from '../ops/validate';
+import { getActivation, type Activation } from './activation';
+import { QuantizedProjection, type QuantizedProjectionArgs } from './quantized_projection';
+
+/** Arguments of {@link QuantizedDense}. */
+export interface QuantizedDenseArgs extends LayerArgs, QuantizedProjectionArgs {
+  /** Output size, a positive integer. Required. */
+  units: number;
+  /** Activation of the outputs, any tfjs activation name. Default 'linear'. */
+  activation?: string;
+}
+
+/**
+ * A Dense layer whose kernel is quantized in the forward pass (default: 4-bit `uniformSte`),
+ * HadamRNN's read-out V: `y = activation(x · Q(V) + b)` along the last axis of inputs of any rank
+ * >= 2, so it reads out every step of a `returnSequences` RNN.
+ *
+ * Weights, in order: `kernel` [inputDim, units] (latent V), `bias` [units].
+ *
+ * ```js
+ * quantizedDense({units: 9, activation: 'softmax'});            // 4-bit read-out
+ * quantizedDense({units: 9, kernelQuantizer: {className: 'HadamUniformSte', config: {bits: 2}}});
+ * ```
+ */
+export class QuantizedDense extends layers.Layer {
+  static readonly className = 'HadamQuantizedDense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly projection: QuantizedProjection;
+
+  constructor(args: QuantizedDenseArgs) {
+    super(args);
+    const api = this.getClassName();
+    if (!(typeof args.units === 'number' && Number.isInteger(args.units) && args.units >= 1)) {
+      throw new Error(`${api}: units must be a positive integer, got ${String(args.units)}`);
+    }
+    this.units = args.units;
+    this.activation = getActivation(api, args.activation ?? 'linear');
+    this.projection = new QuantizedProjection(api, args);
+    this.supportsMasking = true;
+  }
+
+  override build(inputShape: (number | null)[] | (number | null)[][]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as number[];
+    const inputDim = shape[shape.length - 1];
+    this.projection.addKernel(this, inputDim, this.units);
+    this.projection.addBias(this, this.units);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: (number | null)[]): (number | null)[] {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tidy(() => {
+      const api = this.getClassName();
+      const x = toFloatTensor(Array.isArray(inputs) ? inputs[0] : inputs, 'inputs', api);
+      util.assert(x.rank >= 2, () => `${api}: inputs must have rank >= 2, got rank ${x.rank}`);
+      return this.activation.apply(this.projection.apply(x));
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation.identifier,
+      ...this.projection.getConfig(),
+    };
+  }
+}
+
+/** Creates a {@link QuantizedDense} layer. */
+export function quantizedDense(args: QuantizedDenseArgs): QuantizedDense {
+  return new QuantizedDense(args);
+}

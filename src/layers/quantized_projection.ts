@@ -1,0 +1,153 @@
+/**
+ * The affine map `x -> x · Q(U) + b` with a quantized kernel: HadamRNN's input projection and
+ * QuantizedDense's read-out V are both this, so its arguments, weights and config live here once.
+ */
+import { add, matMul, reshape, serialization, type Tensor } from '@tensorflow/tfjs-core';
+import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
+import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
+import { UniformSte } from '../quantizers/uniform_ste';
+import { checkBoolean } from '../ops/validate';
+import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
+import {
+  ConstraintBase,
+  InitializerBase,
+  RegularizerBase,
+  type Constraint,
+  type Initializer,
+  type Regularizer,
+} from './tfjs_bases';
+import { addTrainableWeight } from './weights';
+
+/** Arguments of a quantized kernel and its bias, shared by HadamRNN and QuantizedDense. */
+export interface QuantizedProjectionArgs {
+  /** Whether to add a bias vector. Default true. */
+  useBias?: boolean;
+  /** Initializer of the latent kernel. Default 'glorotUniform'. */
+  kernelInitializer?: ObjectIdentifier<Initializer>;
+  /** Initializer of the bias. Default 'zeros'. */
+  biasInitializer?: ObjectIdentifier<Initializer>;
+  /** Regularizer of the latent kernel. Default none. */
+  kernelRegularizer?: ObjectIdentifier<Regularizer> | null;
+  /** Regularizer of the bias. Default none. */
+  biasRegularizer?: ObjectIdentifier<Regularizer> | null;
+  /** Constraint on the latent kernel, applied after every optimizer step. Default none. */
+  kernelConstraint?: ObjectIdentifier<Constraint> | null;
+  /** Constraint on the bias, applied after every optimizer step. Default none. */
+  biasConstraint?: ObjectIdentifier<Constraint> | null;
+  /** Quantizer of the kernel in the forward pass. Default `uniformSte` with 4 bits; null keeps
+   * full precision. */
+  kernelQuantizer?: QuantizerIdentifier | null;
+}
+
+/** The resolved parts and weights of a quantized affine map. */
+export class QuantizedProjection {
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  readonly kernelQuantizer: Quantizer | null;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  constructor(api: string, args: QuantizedProjectionArgs) {
+    this.useBias = checkBoolean(api, 'useBias', args.useBias ?? true);
+    this.kernelInitializer = resolveObject(
+      api,
+      'kernelInitializer',
+      args.kernelInitializer ?? 'glorotUniform',
+      InitializerBase,
+    );
+    this.biasInitializer = resolveObject(
+      api,
+      'biasInitializer',
+      args.biasInitializer ?? 'zeros',
+      InitializerBase,
+    );
+    this.kernelRegularizer = resolveOptional(
+      api,
+      'kernelRegularizer',
+      args.kernelRegularizer,
+      RegularizerBase,
+    );
+    this.biasRegularizer = resolveOptional(
+      api,
+      'biasRegularizer',
+      args.biasRegularizer,
+      RegularizerBase,
+    );
+    this.kernelConstraint = resolveOptional(
+      api,
+      'kernelConstraint',
+      args.kernelConstraint,
+      ConstraintBase,
+    );
+    this.biasConstraint = resolveOptional(
+      api,
+      'biasConstraint',
+      args.biasConstraint,
+      ConstraintBase,
+    );
+    this.kernelQuantizer =
+      args.kernelQuantizer === undefined
+        ? new UniformSte()
+        : getQuantizer(args.kernelQuantizer, api);
+  }
+
+  /** Adds the latent kernel [inputDim, units] to `layer`. */
+  addKernel(layer: layers.Layer, inputDim: number, units: number): void {
+    this.kernel = addTrainableWeight(layer, {
+      name: 'kernel',
+      shape: [inputDim, units],
+      initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+  }
+
+  /** Adds the bias [units] to `layer` when `useBias`. */
+  addBias(layer: layers.Layer, units: number): void {
+    if (this.useBias) {
+      this.bias = addTrainableWeight(layer, {
+        name: 'bias',
+        shape: [units],
+        initializer: this.biasInitializer,
+        regularizer: this.biasRegularizer,
+        constraint: this.biasConstraint,
+      });
+    }
+  }
+
+  /** The kernel as used in the forward pass: quantized unless the quantizer is null. */
+  effectiveKernel(): Tensor {
+    const latent = this.kernel!.read();
+    return this.kernelQuantizer == null ? latent : this.kernelQuantizer.call(latent);
+  }
+
+  /** `x · Q(U) + b` along the last axis of `x` (any rank >= 2), one matMul for all leading axes. */
+  apply(x: Tensor): Tensor {
+    const [inputDim, units] = this.kernel!.shape as number[];
+    const rows = reshape(x, [-1, inputDim]);
+    let y = matMul(rows, this.effectiveKernel());
+    if (this.bias != null) {
+      y = add(y, this.bias.read());
+    }
+    return reshape(y, [...x.shape.slice(0, -1), units]);
+  }
+
+  /** The config fields of these arguments, in declaration order. */
+  getConfig(): serialization.ConfigDict {
+    return {
+      useBias: this.useBias,
+      kernelInitializer: serializeObject(this.kernelInitializer),
+      biasInitializer: serializeObject(this.biasInitializer),
+      kernelRegularizer: serializeObject(this.kernelRegularizer),
+      biasRegularizer: serializeObject(this.biasRegularizer),
+      kernelConstraint: serializeObject(this.kernelConstraint),
+      biasConstraint: serializeObject(this.biasConstraint),
+      kernelQuantizer: serializeObject(this.kernelQuantizer),
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  abs,
+  clipByValue,
+  customGrad,
+  div,
+  max,
+  maximum,
+  mul,
+  round,
+  scalar,
+  serialization,
+  tidy,
+  type GradSaveFunc,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
+import { describeValue } from '../ops/validate';
+import { Quantizer } from './quantizer';
+
+/** Default bits of the input and read-out matrices, as in the paper. */
+export const DEFAULT_BITS = 4;
+const MAX_BITS = 16;
+
+/**
+ * Symmetric uniform per-tensor quantization with a straight-through gradient.
+ *
+ * Forward, with `alpha = max|x|` recomputed on every call and `L = 2^(bits-1)`:
+ * `q(x) = clamp(round(x · L / alpha), -L, L - 1) · alpha / L` (an all-zero x stays zero).
+ * Backward: `dq/dx = 1`.
+ *
+ * ```js
+ * uniformSte(tf.tensor1d([-1, -0.3, 0, 0.3, 1]), 2).print();  // [-1, -0.5, 0, 0.5, 0.5]
+ * ```
+ *
+ * @param x A float tensor.
+ * @param bits Bits per value, an integer from 1 to 16 (default 4).
+ * @see Foucault, Malgouyres, Mamalet. HadamRNN. ICLR 2025 (the U and V quantizer).
+ */
+export function uniformSte(x: Tensor, bits: number = DEFAULT_BITS): Tensor {
+  checkBits(bits);
+  const levels = 2 ** (bits - 1);
+  const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const input = args[0] as Tensor;
+    const alpha = maximum(max(abs(input)), Number.MIN_VALUE);
+    const steps = clipByValue(round(div(mul(input, levels), alpha)), -levels, levels - 1);
+    return {
+      value: mul(steps, div(alpha, scalar(levels))),
+      gradFunc: (dy: Tensor | Tensor[]) => dy as Tensor,
+    };
+  });
+  return tidy(() => op(x));
+}
+
+function checkBits(bits: number): void {
+  if (!(Number.isInteger(bits) && bits >= 1 && bits <= MAX_BITS)) {
+    throw new Error(
+      `uniformSte: bits must be an integer from 1 to ${MAX_BITS}, got ${describeValue(bits)}`,
+    );
+  }
+}
+
+/** Arguments of {@link UniformSte}. */
+export interface UniformSteArgs {
+  /** Bits per value, an integer from 1 to 16. Default 4. */
+  bits?: number;
+}
+
+/** The {@link uniformSte} quantizer as a serializable object (identifier 'uniformSte'). */
+export class UniformSte extends Quantizer {
+  static readonly className = 'HadamUniformSte';
+  readonly precision: number;
+
+  constructor(args: UniformSteArgs = {}) {
+    super();
+    this.precision = args.bits ?? DEFAULT_BITS;
+    checkBits(this.precision);
+  }
+
+  call(x: Tensor): Tensor {
+    return uniformSte(x, this.precision);
+  }
+
+  getConfig(): serialization.ConfigDict {
+    return { bits: this.precision };
+  }
+}

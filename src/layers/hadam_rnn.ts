@@ -12,8 +12,20 @@ import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
-import { formatShape, toFloatTensor } from '../ops/validate';
-import { HadamRNNCell, type HadamRNNCellArgs } from './hadam_rnn_cell';
+import { checkBoolean, formatShape, toFloatTensor } from '../ops/validate';
+import { rejectUnknownKeys } from './config_keys';
+import { HADAM_RNN_CELL_KEYS, HadamRNNCell, type HadamRNNCellArgs } from './hadam_rnn_cell';
+
+const RNN_BOOLEANS = [
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'stateful',
+  'unroll',
+] as const;
+
+/** Config keys of a HadamRNN: the cell's and the RNN's. */
+const HADAM_RNN_KEYS = [...HADAM_RNN_CELL_KEYS, ...RNN_BOOLEANS];
 
 /** Arguments of {@link HadamRNN}: the cell's, plus `returnSequences`, `returnState`,
  * `goBackwards` and `stateful` as for `tf.layers.simpleRNN` (each default false). */
@@ -50,7 +62,12 @@ export class HadamRNN extends RNN {
   declare readonly cell: HadamRNNCell;
 
   constructor(args: HadamRNNArgs) {
-    super({ ...args, cell: new HadamRNNCell(args) });
+    for (const option of RNN_BOOLEANS) {
+      if (args[option] !== undefined) {
+        checkBoolean(HadamRNN.className, option, args[option]);
+      }
+    }
+    super({ ...args, cell: new HadamRNNCell(args, HadamRNN.className) });
   }
 
   /** The dense effective recurrent matrix W, for inspection and tests only. */
@@ -118,6 +135,7 @@ export class HadamRNN extends RNN {
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,
   ): T {
+    rejectUnknownKeys(HadamRNN.className, config, HADAM_RNN_KEYS);
     return new cls(config);
   }
 }

@@ -18,7 +18,12 @@ import { resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
 import { getActivation, type Activation } from './activation';
-import { QuantizedProjection, type QuantizedProjectionArgs } from './quantized_projection';
+import {
+  QUANTIZED_PROJECTION_KEYS,
+  QuantizedProjection,
+  type QuantizedProjectionArgs,
+} from './quantized_projection';
+import { rejectUnknownKeys } from './config_keys';
 import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
 import {
   ConstraintBase,
@@ -29,6 +34,18 @@ import {
   type Regularizer,
 } from './tfjs_bases';
 import { addTrainableWeight } from './weights';
+
+/** Config keys of a HadamRNNCell, in getConfig order (after the generic layer keys). */
+export const HADAM_RNN_CELL_KEYS = [
+  'units',
+  'blockSize',
+  'activation',
+  ...QUANTIZED_PROJECTION_KEYS,
+  'recurrentInitializer',
+  'recurrentRegularizer',
+  'recurrentConstraint',
+  'recurrentQuantizer',
+] as const;
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
 export const MAX_UNITS = 2 ** 24;
@@ -84,9 +101,9 @@ export class HadamRNNCell extends layers.RNNCell {
   readonly recurrentQuantizer: Quantizer;
   recurrentKernel: LayerVariable | null = null;
 
-  constructor(args: HadamRNNCellArgs) {
+  /** @param api Names the API in error messages (the HadamRNN layer passes its own name). */
+  constructor(args: HadamRNNCellArgs, api = 'HadamRNNCell') {
     super(args);
-    const api = this.getClassName();
     this.units = checkUnits(api, args.units);
     this.blockSize = resolveBlockSize(api, this.units, args.blockSize, 'units');
     this.stateSize = this.units;
@@ -166,6 +183,14 @@ export class HadamRNNCell extends layers.RNNCell {
       recurrentConstraint: serializeObject(this.recurrentConstraint),
       recurrentQuantizer: serializeObject(this.recurrentQuantizer),
     };
+  }
+  /** @nocollapse */
+  static override fromConfig<T extends serialization.Serializable>(
+    cls: serialization.SerializableConstructor<T>,
+    config: serialization.ConfigDict,
+  ): T {
+    rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS);
+    return new cls(config);
   }
 }
 

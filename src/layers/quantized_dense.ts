@@ -4,7 +4,12 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { toFloatTensor } from '../ops/validate';
 import { getActivation, type Activation } from './activation';
-import { QuantizedProjection, type QuantizedProjectionArgs } from './quantized_projection';
+import {
+  QUANTIZED_PROJECTION_KEYS,
+  QuantizedProjection,
+  type QuantizedProjectionArgs,
+} from './quantized_projection';
+import { rejectUnknownKeys } from './config_keys';
 
 /** Arguments of {@link QuantizedDense}. */
 export interface QuantizedDenseArgs extends LayerArgs, QuantizedProjectionArgs {
@@ -72,6 +77,18 @@ export class QuantizedDense extends layers.Layer {
       activation: this.activation.identifier,
       ...this.projection.getConfig(),
     };
+  }
+  /** @nocollapse */
+  static override fromConfig<T extends serialization.Serializable>(
+    cls: serialization.SerializableConstructor<T>,
+    config: serialization.ConfigDict,
+  ): T {
+    rejectUnknownKeys(QuantizedDense.className, config, [
+      'units',
+      'activation',
+      ...QUANTIZED_PROJECTION_KEYS,
+    ]);
+    return new cls(config);
   }
 }
 

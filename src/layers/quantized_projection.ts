@@ -39,6 +39,18 @@ export interface QuantizedProjectionArgs {
   kernelQuantizer?: QuantizerIdentifier | null;
 }
 
+/** Config keys of these arguments, in getConfig order. */
+export const QUANTIZED_PROJECTION_KEYS = [
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'kernelRegularizer',
+  'biasRegularizer',
+  'kernelConstraint',
+  'biasConstraint',
+  'kernelQuantizer',
+] as const;
+
 /** The resolved parts and weights of a quantized affine map. */
 export class QuantizedProjection {
   readonly useBias: boolean;

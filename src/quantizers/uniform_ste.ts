@@ -4,7 +4,9 @@ import {
   customGrad,
   div,
   max,
-  maximum,
+  equal,
+  onesLike,
+  where,
   mul,
   round,
   scalar,
@@ -40,7 +42,9 @@ export function uniformSte(x: Tensor, bits: number = DEFAULT_BITS): Tensor {
   const levels = 2 ** (bits - 1);
   const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const input = args[0] as Tensor;
-    const alpha = maximum(max(abs(input)), Number.MIN_VALUE);
+    const maxAbs = max(abs(input));
+    // An all-zero tensor has alpha = 0; dividing by 1 instead keeps it at zero.
+    const alpha = where(equal(maxAbs, 0), onesLike(maxAbs), maxAbs);
     const steps = clipByValue(round(div(mul(input, levels), alpha)), -levels, levels - 1);
     return {
       value: mul(steps, div(alpha, scalar(levels))),

@@ -1,0 +1,216 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { HadamRNN, hadamRNN, hadamRNNCell } from '../../src';
+import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
+import { randomValues } from '../harness/random';
+import { denseRecurrentMatrix } from '../reference/dense';
+import { referenceSign } from '../reference/quantize';
+
+/** Builds `layer` for inputs [batch, steps, inputDim] and gives it seeded weights. */
+function seed<T extends tfl.layers.Layer>(layer: T, inputShape: number[], seedValue: number): T {
+  tf.dispose(layer.apply(tf.zeros(inputShape)) as tf.Tensor);
+  const weights = layer
+    .getWeights()
+    .map((w, i) => tf.tensor(randomValues(w.size, seedValue + i), w.shape));
+  layer.setWeights(weights);
+  tf.dispose(weights);
+  return layer;
+}
+
+describe('HadamRNN', () => {
+  it.each([
+    [64, 64],
+    [64, 8],
+    [16, 1],
+  ])(
+    'has an exactly orthogonal W with entries in {±1/sqrt(b), 0} (units %i, b %i)',
+    (units, blockSize) => {
+      const layer = seed(hadamRNN({ units, blockSize }), [1, 1, 2], 3);
+      const [w, wwt] = tf.tidy(() => {
+        const m = layer.recurrentMatrix();
+        return [m, tf.matMul(m, m, false, true)];
+      });
+      const entries = new Set(
+        Array.from(valuesOf(w), (v) =>
+          v === 0 ? 0 : Math.round(Math.abs(v) * Math.sqrt(blockSize) * 1e6),
+        ),
+      );
+      expect([...entries].every((e) => e === 0 || e === 1e6)).toBe(true);
+      expectClose(valuesOf(wwt), valuesOf(tf.tidy(() => tf.eye(units))), 1e-6);
+      const u = layer.getWeights()[1]; // the live variable: not ours to dispose
+      expectClose(
+        valuesOf(w),
+        denseRecurrentMatrix(referenceSign(valuesOf(u)), units, blockSize),
+        1e-6,
+      );
+      tf.dispose([w, wwt]);
+      layer.dispose();
+    },
+  );
+
+  it('keeps ‖h_T‖ = ‖h_0‖ over 10,000 steps with zero input and no bias', () => {
+    const units = 32;
+    const layer = seed(hadamRNN({ units, useBias: false, returnState: true }), [1, 1, 1], 5);
+    const h0 = randomValues(units, 6);
+    const [, last] = layer.apply(tf.zeros([1, 10000, 1]), {
+      initialState: [tf.tensor2d(h0, [1, units])],
+    }) as tf.Tensor[];
+    const norm = Math.hypot(...valuesOf(last));
+    expect(Math.abs(norm - Math.hypot(...h0)) / Math.hypot(...h0)).toBeLessThan(1e-3);
+    layer.dispose();
+  });
+
+  describe('matches HadamRNNCell run step by step through tf.layers.rnn', () => {
+    const options = [
+      { returnSequences: true },
+      { returnSequences: false },
+      { returnSequences: true, goBackwards: true },
+      { returnSequences: true, returnState: true, blockSize: 4 },
+      { returnSequences: false, returnState: true, goBackwards: true, blockSize: 2 },
+    ];
+    it.each(options)('%j', async (opts) => {
+      const args = {
+        units: 16,
+        kernelQuantizer: { className: 'HadamUniformSte', config: { bits: 3 } },
+        ...opts,
+      };
+      const fused = seed(hadamRNN(args), [2, 5, 3], 11);
+      const stepwise = tfl.layers.rnn({ cell: hadamRNNCell(args), ...opts });
+      tf.dispose(stepwise.apply(tf.zeros([2, 5, 3])) as tf.Tensor);
+      stepwise.setWeights(fused.getWeights());
+      const x = tf.tensor3d(randomValues(2 * 5 * 3, 12), [2, 5, 3]);
+      await expectNoLeaks(() => {
+        const a = [fused.apply(x)].flat() as tf.Tensor[];
+        const b = [stepwise.apply(x)].flat() as tf.Tensor[];
+        expect(a.length).toBe(b.length);
+        a.forEach((t, i) => expectClose(valuesOf(t), valuesOf(b[i]), 1e-5));
+        tf.dispose([...a, ...b]);
+      });
+      x.dispose();
+      fused.dispose();
+      stepwise.dispose();
+    });
+
+    it('with a mask from tf.layers.masking (masked steps carry the state)', () => {
+      const fused = seed(
+        hadamRNN({ units: 8, returnSequences: true, returnState: true }),
+        [2, 6, 3],
+        21,
+      );
+      const stepwise = tfl.layers.rnn({
+        cell: hadamRNNCell({ units: 8 }),
+        returnSequences: true,
+        returnState: true,
+      });
+      tf.dispose(stepwise.apply(tf.zeros([2, 6, 3])) as tf.Tensor);
+      stepwise.setWeights(fused.getWeights());
+      const values = randomValues(2 * 6 * 3, 22);
+      for (const t of [1, 2, 5]) values.fill(0, 3 * t, 3 * t + 3); // row 0: steps 1, 2, 5 all zero
+      const x = tf.tensor3d(values, [2, 6, 3]);
+      const mask = tf.any(tf.notEqual(x, 0), -1);
+      const a = fused.apply(x, { mask }) as tf.Tensor[];
+      const b = stepwise.apply(x, { mask }) as tf.Tensor[];
+      // Both carry h through masked steps: same final states, same outputs at unmasked steps.
+      expectClose(valuesOf(a[1]), valuesOf(b[1]), 1e-5);
+      const [ours, theirs] = [valuesOf(a[0]), valuesOf(b[0])];
+      const maskedRow0 = [1, 2, 5];
+      for (let row = 0; row < 2; row++) {
+        for (let t = 0; t < 6; t++) {
+          const at = (v: Float64Array, step: number) =>
+            v.slice((row * 6 + step) * 8, (row * 6 + step + 1) * 8);
+          if (row === 0 && maskedRow0.includes(t)) {
+            // Keras semantics: a masked step repeats the previous output. (tfjs's rnn() repeats the
+            // previous *state* instead, which differs from the output once ReLU is applied.)
+            expect(Array.from(at(ours, t))).toEqual(Array.from(at(ours, t - 1)));
+          } else {
+            expectClose(at(ours, t), at(theirs, t), 1e-5);
+          }
+        }
+      }
+      tf.dispose([x, mask, ...a, ...b]);
+      fused.dispose();
+      stepwise.dispose();
+    });
+  });
+
+  it('is stateful across calls when asked, and resetStates() starts over', () => {
+    const layer = seed(
+      hadamRNN({ units: 8, stateful: true, batchInputShape: [2, 3, 4] }),
+      [2, 3, 4],
+      31,
+    );
+    const whole = seed(hadamRNN({ units: 8, returnSequences: true }), [2, 6, 4], 31);
+    const x = tf.tensor3d(randomValues(2 * 6 * 4, 32), [2, 6, 4]);
+    const [first, second] = tf.split(x, 2, 1);
+    tf.dispose(layer.apply(first) as tf.Tensor);
+    const continued = layer.apply(second) as tf.Tensor;
+    const all = whole.apply(x) as tf.Tensor;
+    const lastOfAll = tf.squeeze(tf.slice(all, [0, 5, 0], [2, 1, 8]), [1]);
+    expectClose(valuesOf(continued), valuesOf(lastOfAll), 1e-5);
+    layer.resetStates();
+    const fresh = layer.apply(first) as tf.Tensor;
+    expectClose(
+      valuesOf(fresh),
+      valuesOf(tf.squeeze(tf.slice(all, [0, 2, 0], [2, 1, 8]), [1])),
+      1e-5,
+    );
+    tf.dispose([x, first, second, continued, all, lastOfAll, fresh]);
+    layer.dispose();
+    whole.dispose();
+  });
+
+  it('orders its weights kernel, recurrent_kernel, bias with the documented shapes', () => {
+    const layer = seed(hadamRNN({ units: 16 }), [1, 2, 10], 1);
+    expect(layer.weights.map((w) => [w.originalName.split('/').pop(), w.shape])).toEqual([
+      ['kernel', [10, 16]],
+      ['recurrent_kernel', [16]],
+      ['bias', [16]],
+    ]);
+    layer.dispose();
+  });
+
+  it('initializes u uniformly in ±sqrt(6 / (1 + units))', () => {
+    const layer = hadamRNN({ units: 512 });
+    tf.dispose(layer.apply(tf.zeros([1, 1, 2])) as tf.Tensor);
+    const u = valuesOf(layer.getWeights()[1]);
+    const limit = Math.sqrt(6 / 513);
+    expect(Math.max(...u)).toBeLessThanOrEqual(limit);
+    expect(Math.min(...u)).toBeGreaterThanOrEqual(-limit);
+    expect(Math.max(...u)).toBeGreaterThan(0.9 * limit);
+    layer.dispose();
+  });
+
+  it.each([
+    [{ units: 12 }, 'HadamRNN: units 12 is not a power of two'],
+    [{ units: 0 }, 'HadamRNN: units must be a positive integer, got 0'],
+    [{ units: -4 }, 'HadamRNN: units must be a positive integer, got -4'],
+    [{ units: 2 ** 31 }, 'HadamRNN: units 2147483648 exceeds the largest supported 16777216'],
+    [{ units: 16, blockSize: 3 }, 'HadamRNN: blockSize 3 is not a power of two'],
+    [{ units: 16, blockSize: 32 }, 'HadamRNN: blockSize 32 does not divide the units 16'],
+    [{ units: 16, activation: 'relux' }, "HadamRNN: unknown activation 'relux'"],
+    [{ units: 16, kernelQuantizer: 'steSgn' }, "HadamRNN: unknown quantizer 'steSgn'"],
+    [
+      { units: 16, kernelInitializer: 'glorotUnifrm' },
+      "HadamRNN: unknown kernelInitializer 'glorotUnifrm'",
+    ],
+    [
+      { units: 16, recurrentConstraint: 'maxNrm' },
+      "HadamRNN: unknown recurrentConstraint 'maxNrm'",
+    ],
+    [
+      { units: 16, kernelInitializer: 'maxNorm' },
+      "HadamRNN: 'MaxNorm' is not a valid kernelInitializer",
+    ],
+  ])('rejects %j', (args, message) => {
+    expect(() => new HadamRNN(args as never)).toThrow(message);
+  });
+
+  it('rejects inputs of the wrong rank and initial states of the wrong shape', () => {
+    const layer = seed(hadamRNN({ units: 8 }), [1, 2, 3], 1);
+    expect(() => layer.apply(tf.zeros([2, 3]))).toThrow();
+    expect(() => layer.apply(tf.zeros([2, 4, 3]), { initialState: [tf.zeros([2, 4])] })).toThrow(
+      'HadamRNN: initialState must have shape [2,8], got [2,4]',
+    );
+    layer.dispose();
+  });
+});

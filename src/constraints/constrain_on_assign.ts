@@ -25,4 +25,14 @@ export function constrainOnAssign(weight: LayerVariable): void {
       constrained.dispose();
     }
   };
+  // tfjs's LayerVariable.write assigns `constraint.apply(value)` and never disposes it; setWeights
+  // runs it in a tidy, but loadLayersModel (Container.loadWeights) does not, leaking one tensor
+  // per constrained weight on every load. The tidy frees that temporary.
+  const write = weight.write.bind(weight);
+  weight.write = (value: Tensor) => {
+    tidy(() => {
+      write(value);
+    });
+    return weight;
+  };
 }

@@ -23,7 +23,9 @@ export interface WeightClipArgs {
  * ```
  */
 export class WeightClip extends ConstraintBase {
+  /** The name this class is registered and serialized under. */
   static readonly className = 'HadamWeightClip';
+  /** Half-width of the box [-clipValue, clipValue]. */
   readonly clipValue: number;
 
   constructor(args: WeightClipArgs = {}) {
@@ -36,10 +38,12 @@ export class WeightClip extends ConstraintBase {
     }
   }
 
+  /** `w` clipped to [-clipValue, clipValue]. */
   override apply(w: Tensor): Tensor {
     return tidy(() => clipByValue(w, -this.clipValue, this.clipValue));
   }
 
+  /** `{clipValue}`. */
   override getConfig(): serialization.ConfigDict {
     return { clipValue: this.clipValue };
   }

@@ -6,7 +6,12 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Walsh-Hadamard transform of each contiguous block along the last axis. */
 export const HadamardTransform = 'HadamardTransform';
-export type HadamardTransformInputs = { x: TensorInfo };
+/** Inputs of `HadamardTransform`. */
+export type HadamardTransformInputs = {
+  /** The float32 tensor to transform along its last axis. */
+  x: TensorInfo;
+};
+/** Attributes of `HadamardTransform`. */
 export interface HadamardTransformAttrs extends NamedAttrMap {
   /** Size b of each independently transformed block: a power of two dividing the last dimension. */
   blockSize: number;
@@ -20,12 +25,18 @@ export interface HadamardTransformAttrs extends NamedAttrMap {
  * `h0` [batch, n] and `mask` [batch, T] (1 runs a step; 0 carries the state through it unchanged).
  */
 export const HadamardRecurrence = 'HadamardRecurrence';
+/** Inputs of `HadamardRecurrence`. */
 export type HadamardRecurrenceInputs = {
+  /** Shape [batch, T, n], the input term of every step. */
   z: TensorInfo;
+  /** Shape [n], the signs (diagonal of W). */
   s: TensorInfo;
+  /** Shape [batch, n], the initial state. */
   h0: TensorInfo;
+  /** Shape [batch, T], 1 runs a step, 0 carries the state through it. */
   mask: TensorInfo;
 };
+/** Attributes of `HadamardRecurrence` and `HadamardRecurrenceGrad`. */
 export interface HadamardRecurrenceAttrs extends NamedAttrMap {
   /** Block size b of the block-diagonal Hadamard matrix: a power of two dividing n. */
   blockSize: number;
@@ -39,11 +50,18 @@ export interface HadamardRecurrenceAttrs extends NamedAttrMap {
  * `dz` [batch, T, n] (in time order, like `z`), `ds` [n] and `dh0` [batch, n].
  */
 export const HadamardRecurrenceGrad = 'HadamardRecurrenceGrad';
+/** Inputs of `HadamardRecurrenceGrad`. */
 export type HadamardRecurrenceGradInputs = {
+  /** Shape [batch, T, n], the gradient of the loss with respect to every state (processing order). */
   dy: TensorInfo;
+  /** Shape [batch, T, n], the forward kernel's output. */
   states: TensorInfo;
+  /** Shape [n], the signs. */
   s: TensorInfo;
+  /** Shape [batch, n], the initial state. */
   h0: TensorInfo;
+  /** Shape [batch, T], the forward pass's mask. */
   mask: TensorInfo;
 };
+/** Attributes of `HadamardRecurrenceGrad`: those of the forward kernel. */
 export type HadamardRecurrenceGradAttrs = HadamardRecurrenceAttrs;

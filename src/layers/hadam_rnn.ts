@@ -58,7 +58,9 @@ export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, '
  * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
  */
 export class HadamRNN extends RNN {
+  /** The name this class is registered and serialized under. */
   static override readonly className = 'HadamRNN';
+  /** The cell holding the weights and options. */
   declare readonly cell: HadamRNNCell;
 
   constructor(args: HadamRNNArgs) {
@@ -75,6 +77,7 @@ export class HadamRNN extends RNN {
     return this.cell.recurrentMatrix();
   }
 
+  /** Runs the whole sequence: one matMul for the input projection, one fused recurrence kernel. */
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     return tidy(() => {
       const api = this.getClassName();
@@ -130,7 +133,6 @@ export class HadamRNN extends RNN {
     return h0;
   }
 
-  /** @nocollapse */
   static override fromConfig<T extends serialization.Serializable>(
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,

@@ -88,17 +88,27 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
  * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
  */
 export class HadamRNNCell extends layers.RNNCell {
+  /** The name this class is registered and serialized under. */
   static readonly className = 'HadamRNNCell';
+  /** Size n of the state. */
   readonly units: number;
+  /** Block size b of W. */
   readonly blockSize: number;
+  /** The state is one vector of `units` values. */
   readonly stateSize: number;
+  /** Activation of the outputs. */
   readonly activation: Activation;
   /** The input projection x -> x · Q(U) + b_U. */
   readonly projection: QuantizedProjection;
+  /** Initializer of u. */
   readonly recurrentInitializer: Initializer;
+  /** Regularizer of u, if any. */
   readonly recurrentRegularizer: Regularizer | null;
+  /** Constraint on u, if any (default WeightClip). */
   readonly recurrentConstraint: Constraint | null;
+  /** Gives s from u (default SignSte). */
   readonly recurrentQuantizer: Quantizer;
+  /** The latent recurrent vector u, once built. */
   recurrentKernel: LayerVariable | null = null;
 
   /** @param api Names the API in error messages (the HadamRNN layer passes its own name). */
@@ -184,7 +194,6 @@ export class HadamRNNCell extends layers.RNNCell {
       recurrentQuantizer: serializeObject(this.recurrentQuantizer),
     };
   }
-  /** @nocollapse */
   static override fromConfig<T extends serialization.Serializable>(
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,

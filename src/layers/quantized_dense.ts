@@ -32,9 +32,13 @@ export interface QuantizedDenseArgs extends LayerArgs, QuantizedProjectionArgs {
  * ```
  */
 export class QuantizedDense extends layers.Layer {
+  /** The name this class is registered and serialized under. */
   static readonly className = 'HadamQuantizedDense';
+  /** Output size. */
   readonly units: number;
+  /** Activation of the outputs. */
   readonly activation: Activation;
+  /** The quantized affine map x -> x · Q(V) + b. */
   readonly projection: QuantizedProjection;
 
   constructor(args: QuantizedDenseArgs) {
@@ -78,7 +82,6 @@ export class QuantizedDense extends layers.Layer {
       ...this.projection.getConfig(),
     };
   }
-  /** @nocollapse */
   static override fromConfig<T extends serialization.Serializable>(
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,

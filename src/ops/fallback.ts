@@ -19,7 +19,7 @@ import {
   sub,
   unstack,
   where,
-  zeros,
+  slice,
   type Tensor,
   type Tensor1D,
   type Tensor2D,
@@ -68,7 +68,12 @@ export function recurrenceFromStockOps(
 ): Tensor3D {
   const [batch, steps, units] = z.shape;
   if (steps === 0) {
-    return zeros([batch, 0, units]);
+    // [batch, 0, n] computed from every input, so that tf.grads still reaches z, s and h0 (with
+    // zero gradients): a fresh zeros() made tf.grads throw here. Empty slices, not a broadcast of
+    // h0, because tfjs's add gradient cannot reduce a size-1 axis broadcast to size 0.
+    const fromH0 = slice(expandDims(h0, 1), [0, 0, 0], [batch, 0, units]);
+    const fromS = slice(reshape(s, [1, 1, units]), [0, 0, 0], [1, 0, units]);
+    return add(add(z, fromH0), fromS) as Tensor3D;
   }
   const inputs = unstackSteps(z) as Tensor2D[];
   const runs = unstackSteps(expandDims(greater(mask, 0), 2));

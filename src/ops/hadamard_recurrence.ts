@@ -21,32 +21,11 @@ export interface HadamardRecurrenceOptions {
   blockSize?: number;
   /** Consume `z` from its last step to its first; states come out in processing order. Default false. */
   goBackwards?: boolean;
-  /** [batch, T]: 1 (or true) runs a step, 0 (false) carries the state through it unchanged.
-   * Default: every step runs. */
+  /** Shape [batch, T]. Where it is 1 (or true) a step runs; where 0 (false) the state is carried
+   * through it unchanged. Default: every step runs. */
   mask?: Tensor | TensorLike;
 }
 
-/**
- * Every state of the HadamRNN recurrence over a whole sequence, in one kernel call.
- *
- * For k = 0..T-1 (t = k, or T-1-k with `goBackwards`):
- * `h_k = s ⊙ FWHT_b(h_{k-1}) / sqrt(b) + z_t`, with `h_{-1} = h0`. This is `h_k = W h_{k-1} + z_t`
- * for `W = diag(s) (I_{n/b} ⊗ S_b) / sqrt(b)`, which is orthogonal when s is ±1; W is never built.
- * The registered gradient returns dz, ds and dh0 from one reverse sweep.
- *
- * ```js
- * const z = tf.randomNormal([2, 5, 8]);          // U x_t + b for every step
- * const s = tf.tensor1d([1, -1, 1, 1, -1, 1, -1, -1]);
- * const states = hadamardRecurrence(z, s, tf.zeros([2, 8]));  // [2, 5, 8]
- * ```
- *
- * @param z [batch, T, n] float32 inputs of every step; n a power of two.
- * @param s [n] the diagonal of signs (any float works; HadamRNN feeds ±1).
- * @param h0 [batch, n] the initial state.
- * @param options `blockSize` (default n), `goBackwards` (default false), `mask` (default none).
- * @returns [batch, T, n] float32, the states in processing order.
- * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
- */
 function hadamardRecurrence_(
   z: Tensor3D | TensorLike,
   s: Tensor1D | TensorLike,
@@ -92,4 +71,25 @@ function toMask(mask: Tensor | TensorLike, api: string): Tensor {
   return toFloatTensor(mask, 'mask', api);
 }
 
+/**
+ * Every state of the HadamRNN recurrence over a whole sequence, in one kernel call.
+ *
+ * For k = 0..T-1 (t = k, or T-1-k with `goBackwards`):
+ * `h_k = s ⊙ FWHT_b(h_{k-1}) / sqrt(b) + z_t`, with `h_{-1} = h0`. This is `h_k = W h_{k-1} + z_t`
+ * for `W = diag(s) (I_{n/b} ⊗ S_b) / sqrt(b)`, which is orthogonal when s is ±1; W is never built.
+ * The registered gradient returns dz, ds and dh0 from one reverse sweep.
+ *
+ * ```js
+ * const z = tf.randomNormal([2, 5, 8]);          // U x_t + b for every step
+ * const s = tf.tensor1d([1, -1, 1, 1, -1, 1, -1, -1]);
+ * const states = hadamardRecurrence(z, s, tf.zeros([2, 8]));  // [2, 5, 8]
+ * ```
+ *
+ * @param z [batch, T, n] float32 inputs of every step; n a power of two.
+ * @param s [n] the diagonal of signs (any float works; HadamRNN feeds ±1).
+ * @param h0 [batch, n] the initial state.
+ * @param options `blockSize` (default n), `goBackwards` (default false), `mask` (default none).
+ * @returns [batch, T, n] float32, the states in processing order.
+ * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
+ */
 export const hadamardRecurrence = op({ hadamardRecurrence_ });

@@ -12,6 +12,23 @@ export interface HadamardTransformOptions {
   blockSize?: number;
 }
 
+function hadamardTransform_<T extends Tensor>(
+  x: T | TensorLike,
+  options: HadamardTransformOptions = {},
+): T {
+  const api = 'hadamardTransform';
+  const $x = toFloatTensor(x, 'x', api);
+  util.assert($x.rank >= 1, () => `${api}: x must have rank >= 1, got a scalar`);
+  const attrs: HadamardTransformAttrs = {
+    blockSize: resolveBlockSize(api, $x.shape[$x.rank - 1], options.blockSize),
+    normalize: checkBoolean(api, 'normalize', options.normalize ?? true),
+  };
+  if (!hasKernel(HadamardTransform)) {
+    return transformFromStockOps($x, attrs) as T;
+  }
+  return engine().runKernel(HadamardTransform, { x: $x }, attrs) as T;
+}
+
 /**
  * The Walsh-Hadamard transform along the last axis, in Sylvester (natural) order.
  *
@@ -34,21 +51,4 @@ export interface HadamardTransformOptions {
  * @returns A float32 tensor of the shape of `x`.
  * @see Foucault, Malgouyres, Mamalet. HadamRNN: Binary and Sparse Ternary Orthogonal RNNs. ICLR 2025.
  */
-function hadamardTransform_<T extends Tensor>(
-  x: T | TensorLike,
-  options: HadamardTransformOptions = {},
-): T {
-  const api = 'hadamardTransform';
-  const $x = toFloatTensor(x, 'x', api);
-  util.assert($x.rank >= 1, () => `${api}: x must have rank >= 1, got a scalar`);
-  const attrs: HadamardTransformAttrs = {
-    blockSize: resolveBlockSize(api, $x.shape[$x.rank - 1], options.blockSize),
-    normalize: checkBoolean(api, 'normalize', options.normalize ?? true),
-  };
-  if (!hasKernel(HadamardTransform)) {
-    return transformFromStockOps($x, attrs) as T;
-  }
-  return engine().runKernel(HadamardTransform, { x: $x }, attrs) as T;
-}
-
 export const hadamardTransform = op({ hadamardTransform_ });

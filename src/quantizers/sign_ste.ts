@@ -65,8 +65,11 @@ export interface SignSteArgs {
 
 /** The {@link signSte} quantizer as a serializable object (identifier 'signSte'). */
 export class SignSte extends Quantizer {
+  /** The name this class is registered and serialized under. */
   static readonly className = 'HadamSignSte';
+  /** One bit per value. */
   readonly precision = 1;
+  /** Gradient cut-off; null when the gradient is the identity everywhere. */
   readonly clipValue: number | null;
 
   constructor(args: SignSteArgs = {}) {
@@ -75,10 +78,12 @@ export class SignSte extends Quantizer {
     checkClipValue(this.clipValue);
   }
 
+  /** {@link signSte} of `x` with this quantizer's clipValue. */
   call(x: Tensor): Tensor {
     return signSte(x, this.clipValue);
   }
 
+  /** `{clipValue}`. */
   getConfig(): serialization.ConfigDict {
     return { clipValue: this.clipValue };
   }

@@ -70,7 +70,9 @@ export interface UniformSteArgs {
 
 /** The {@link uniformSte} quantizer as a serializable object (identifier 'uniformSte'). */
 export class UniformSte extends Quantizer {
+  /** The name this class is registered and serialized under. */
   static readonly className = 'HadamUniformSte';
+  /** Bits per value. */
   readonly precision: number;
 
   constructor(args: UniformSteArgs = {}) {
@@ -79,10 +81,12 @@ export class UniformSte extends Quantizer {
     checkBits(this.precision);
   }
 
+  /** {@link uniformSte} of `x` at this quantizer's precision. */
   call(x: Tensor): Tensor {
     return uniformSte(x, this.precision);
   }
 
+  /** `{bits}`. */
   getConfig(): serialization.ConfigDict {
     return { bits: this.precision };
   }

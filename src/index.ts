@@ -5,6 +5,8 @@
  * on the tfjs-core and tfjs-layers copies of the application.
  */
 import './kernels/cpu/register';
+import './kernels/wasm/register';
+import './kernels/webgl/register';
 import './register_gradients';
 import './register_classes';
 
@@ -27,3 +29,4 @@ export { HadamRNN, hadamRNN, type HadamRNNArgs } from './layers/hadam_rnn';
 export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';
 export type { QuantizedProjectionArgs } from './layers/quantized_projection';
 export { serializableClasses } from './register_classes';
+export { fileSystem, FileSystemHandler, type FileSystemOptions } from './io/register';

@@ -46,16 +46,42 @@ export const FALLBACK: BackendUnderTest = {
   setup: async () => registerFallbackBackend(),
 };
 
+/**
+ * tfjs-backend-wasm, imported only when a suite selects it (importing registers 'wasm' at a higher
+ * priority than cpu). Its binary, SIMD or not, is picked once per process (per jest file) from the
+ * `WASM_HAS_SIMD_SUPPORT` flag: see test/kernels/wasm/no_simd_conformance.test.ts for the scalar one.
+ * Our module computes in float32 like the cpu kernels, scaling in its first pass rather than its last.
+ */
+export const WASM: BackendUnderTest = {
+  name: 'wasm',
+  tolerance: 1e-5,
+  setup: async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+  },
+};
+
 /** Every backend the Node suites cover. */
-export const NODE_BACKENDS: BackendUnderTest[] = [CPU, FALLBACK];
+export const NODE_BACKENDS: BackendUnderTest[] = [CPU, FALLBACK, WASM];
+
+/** The backends `describeEachBackend` uses by default in this jest file. */
+let defaultBackends = NODE_BACKENDS;
+
+/**
+ * Makes `describeEachBackend` default to `backends` for the rest of this jest file (each file has
+ * its own module registry), so that a file can rerun the conformance suites unchanged on another
+ * configuration, e.g. the wasm backend without SIMD. Call it before importing the suites.
+ */
+export function useBackends(backends: BackendUnderTest[]): void {
+  defaultBackends = backends;
+}
 
 /** Defines `suite` once per backend, selecting that backend around it. */
 export function describeEachBackend(
   title: string,
   suite: (backend: BackendUnderTest) => void,
-  backends: BackendUnderTest[] = NODE_BACKENDS,
+  backends?: BackendUnderTest[],
 ): void {
-  for (const backend of backends) {
+  for (const backend of backends ?? defaultBackends) {
     describe(`${title} [${backend.name}]`, () => {
       beforeAll(async () => {
         await backend.setup();

@@ -9,7 +9,9 @@ import {
 
 /** cpu `HadamardTransform`: the butterfly from x's values into a new buffer (x is never written:
  * reshapes share its values). Blocks are contiguous along the last axis, so the flat buffer is
- * simply a run of blocks. */
+ * simply a run of blocks. The buffer is a plain `new Float32Array`: skipping its zero fill (Node's
+ * `Buffer.allocUnsafeSlow`) measured no faster, the cost of a new output being its fresh memory
+ * pages, not the fill (see docs/benchmarks.md). */
 export function hadamardTransform({
   inputs,
   backend,

@@ -1,0 +1,141 @@
+/**
+ * Loads hadamard.wat's module onto the tfjs-wasm heap: finds the backend's `WebAssembly.Memory`,
+ * picks the variant that fits the runtime and that memory, and keeps one instance per memory.
+ *
+ * - SIMD128 unless `WASM_HAS_SIMD_SUPPORT` is false (then tfjs-wasm itself runs its scalar binary)
+ *   or `WebAssembly.validate` rejects the SIMD variant: validating the variant itself is the
+ *   feature test, so it also covers the shared-memory import.
+ * - A shared import when the heap is a SharedArrayBuffer (the threaded tfjs-wasm binary).
+ * - One instance per `Memory`: an engine reset builds a new emscripten module with a new memory,
+ *   and a `WeakMap` lets the old instance go with it. Heap growth keeps the `Memory` object, so
+ *   the instance stays valid; only typed-array views of the heap go stale.
+ * - Every variant is under 4 KiB, the most that browsers compile synchronously on the main thread
+ *   (kernels are synchronous); a test keeps it so.
+ */
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { env } from '@tensorflow/tfjs-core';
+import { HADAMARD_WASM } from './hadamard_bytes';
+
+/** The module's exports: pointers are byte offsets into the heap, lengths count float32 values,
+ * booleans are 0 or 1. See hadamard.wat for their contracts. */
+export interface HadamardWasmExports {
+  HadamardTransform(src: number, dst: number, length: number, log2b: number, scale: number): void;
+  HadamardRecurrence(
+    z: number,
+    s: number,
+    h0: number,
+    mask: number,
+    states: number,
+    batch: number,
+    steps: number,
+    units: number,
+    log2b: number,
+    goBackwards: number,
+    scale: number,
+  ): void;
+  HadamardRecurrenceGrad(
+    dy: number,
+    states: number,
+    s: number,
+    h0: number,
+    mask: number,
+    dz: number,
+    ds: number,
+    dh0: number,
+    batch: number,
+    steps: number,
+    units: number,
+    log2b: number,
+    goBackwards: number,
+    scale: number,
+  ): void;
+}
+
+/** A variant of the module, as named in hadamard_bytes.ts. */
+export type HadamardWasmVariant = keyof typeof HADAMARD_WASM;
+
+/** What we read of the emscripten module behind tfjs-wasm. Its non-threaded builds export their
+ * memory (`asm.memory`); the threaded build creates it in JavaScript (`wasmMemory`). */
+interface EmscriptenHeap {
+  asm?: { memory?: unknown };
+  wasmMemory?: unknown;
+  HEAPU8: Uint8Array;
+}
+
+/** A loaded module: which variant, and its exports. */
+export interface HadamardWasm {
+  variant: HadamardWasmVariant;
+  exports: HadamardWasmExports;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, HadamardWasm | null>();
+const compiled = new Map<HadamardWasmVariant, WebAssembly.Module | null>();
+
+/** The emscripten module of a wasm backend, typed as far as we use it. */
+export function emscriptenHeap(backend: BackendWasm): EmscriptenHeap {
+  return backend.wasm as unknown as EmscriptenHeap;
+}
+
+/** The backend's heap as a `WebAssembly.Memory` we can import, or null if it is not reachable. */
+export function heapMemory(backend: BackendWasm): WebAssembly.Memory | null {
+  const wasm = emscriptenHeap(backend);
+  for (const candidate of [wasm.wasmMemory, wasm.asm?.memory]) {
+    if (candidate instanceof WebAssembly.Memory) {
+      return candidate;
+    }
+  }
+  return null;
+}
+
+/**
+ * Our module instantiated on `backend`'s heap, or null when it cannot be (the memory is not
+ * reachable, or no variant validates): the kernels then run their JavaScript fallback on views of
+ * the heap. The import's limits (0 to 65536 pages) link with any 32-bit heap.
+ */
+export function hadamardWasm(backend: BackendWasm): HadamardWasm | null {
+  const memory = heapMemory(backend);
+  if (memory == null) {
+    return null;
+  }
+  let loaded = instances.get(memory);
+  if (loaded === undefined) {
+    loaded = instantiate(memory);
+    instances.set(memory, loaded);
+  }
+  return loaded;
+}
+
+function instantiate(memory: WebAssembly.Memory): HadamardWasm | null {
+  const shared =
+    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const simdAllowed = env().getFlags()['WASM_HAS_SIMD_SUPPORT'] !== false;
+  const candidates: HadamardWasmVariant[] = shared
+    ? ['simd128Shared', 'scalarShared']
+    : ['simd128', 'scalar'];
+  for (const variant of simdAllowed ? candidates : candidates.slice(1)) {
+    const module = compile(variant);
+    if (module == null) {
+      continue;
+    }
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return { variant, exports: instance.exports as unknown as HadamardWasmExports };
+  }
+  return null;
+}
+
+/** The compiled variant, or null if this runtime does not validate it. Compiled once. */
+function compile(variant: HadamardWasmVariant): WebAssembly.Module | null {
+  let module = compiled.get(variant);
+  if (module === undefined) {
+    const bytes = variantBytes(variant);
+    module = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled.set(variant, module);
+  }
+  return module;
+}
+
+/** The binary of a variant, decoded from base64. */
+export function variantBytes(variant: HadamardWasmVariant): Uint8Array<ArrayBuffer> {
+  const text = atob(HADAMARD_WASM[variant]);
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}

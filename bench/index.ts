@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { run as cpuTransform } from './cpu_transform';
 import { machineDescription, markdownTable, type BenchModule, type BenchSection } from './harness';
 import { run as wasmKernel } from './wasm_kernel';
+import { run as wasmLayers } from './wasm_layers';
 import { run as wasmTransform } from './wasm_transform';
 import { run as webglTransform } from './webgl';
 
@@ -26,6 +27,7 @@ const MODULES: BenchModule[] = [
   { name: 'cpu_transform', run: cpuTransform },
   { name: 'wasm_transform', run: wasmTransform },
   { name: 'wasm_kernel', run: wasmKernel },
+  { name: 'wasm_layers', run: wasmLayers },
   { name: 'webgl_transform', run: webglTransform },
 ];
 

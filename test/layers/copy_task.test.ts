@@ -11,8 +11,14 @@ const OUTPUT_CLASSES = 9;
 function copyData(count: number, seed: number): { x: tf.Tensor3D; y: tf.Tensor3D } {
   const { inputs, labels } = copySequences(T, count, new Random(seed));
   return tf.tidy(() => ({
-    x: tf.cast(tf.oneHot(tf.tensor2d(inputs, [count, T], 'int32'), INPUT_CLASSES), 'float32') as tf.Tensor3D,
-    y: tf.cast(tf.oneHot(tf.tensor2d(labels, [count, T], 'int32'), OUTPUT_CLASSES), 'float32') as tf.Tensor3D,
+    x: tf.cast(
+      tf.oneHot(tf.tensor2d(inputs, [count, T], 'int32'), INPUT_CLASSES),
+      'float32',
+    ) as tf.Tensor3D,
+    y: tf.cast(
+      tf.oneHot(tf.tensor2d(labels, [count, T], 'int32'), OUTPUT_CLASSES),
+      'float32',
+    ) as tf.Tensor3D,
   }));
 }
 
@@ -21,7 +27,12 @@ describe('HadamRNN learns a small copy task with fit', () => {
     const model = tfl.sequential({
       layers: [
         // Binary orthogonal W; full-precision U and V so the test converges in about a minute.
-        hadamRNN({ units: 32, returnSequences: true, inputShape: [T, INPUT_CLASSES], kernelQuantizer: null }),
+        hadamRNN({
+          units: 32,
+          returnSequences: true,
+          inputShape: [T, INPUT_CLASSES],
+          kernelQuantizer: null,
+        }),
         quantizedDense({ units: OUTPUT_CLASSES, activation: 'softmax', kernelQuantizer: null }),
       ],
     });
@@ -30,9 +41,15 @@ describe('HadamRNN learns a small copy task with fit', () => {
     const test = copyData(512, 2);
     const baseline = copyBaselineLoss(T);
     const testLoss = () =>
-      tf.tidy(() => (model.evaluate(test.x, test.y, { batchSize: 512 }) as tf.Scalar).dataSync()[0]);
+      tf.tidy(
+        () => (model.evaluate(test.x, test.y, { batchSize: 512 }) as tf.Scalar).dataSync()[0],
+      );
     const start = Date.now();
-    for (let epoch = 0; epoch < 20 && testLoss() > 0.2 * baseline && Date.now() - start < 100_000; epoch++) {
+    for (
+      let epoch = 0;
+      epoch < 20 && testLoss() > 0.2 * baseline && Date.now() - start < 100_000;
+      epoch++
+    ) {
       await model.fit(train.x, train.y, { batchSize: 32, epochs: 1, verbose: 0, shuffle: true });
     }
     expect(testLoss()).toBeLessThan(0.2 * baseline);

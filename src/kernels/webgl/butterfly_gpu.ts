@@ -1,7 +1,10 @@
 /**
- * The Walsh-Hadamard butterfly written once in GLSL: one pass applies `radixLog` consecutive stages
- * (a radix-2^radixLog pass) at a stride given as a uniform, so one compiled shader serves every pass
- * of every block size, batch size and sequence length.
+ * The Walsh-Hadamard butterfly written once in GLSL (`butterflySum`, shared with the packed program
+ * of butterfly_packed_gpu.ts), and its unpacked pass: one pass applies `radixLog` consecutive
+ * stages (a radix-2^radixLog pass) at a stride given as a uniform, so one compiled shader serves
+ * every pass of every block size, batch size and sequence length. This program serves the
+ * recurrence kernels, whose epilogues address single values; `HadamardTransform` uses the packed
+ * program, which fetches four values per read.
  *
  * Every value is flat-indexed ([rows, units] row-major; sequences [rows, steps, units]) and every
  * size is a uniform, so the program never bakes a shape into its source. Each output texel at column
@@ -141,13 +144,18 @@ export class ButterflyProgram implements GPGPUProgram {
 }
 
 /**
- * GLSL computing `float sum`, row `digit` of the Sylvester matrix of order 2^radixLog times the
- * values `read(0..R-1)`: level l combines pairs as a + sign_l * b, sign_l = (-1)^(bit l of digit).
+ * GLSL computing `sum` (of GLSL type `type`), row `digit` of the Sylvester matrix of order
+ * 2^radixLog times the values `read(0..R-1)`: level l combines pairs as a + sign_l * b,
+ * sign_l = (-1)^(bit l of digit). With `vec4` values, four lanes share one digit.
  */
-export function butterflySum(radixLog: number, read: (j: number) => string): string {
+export function butterflySum(
+  radixLog: number,
+  read: (j: number) => string,
+  type: 'float' | 'vec4' = 'float',
+): string {
   const lines: string[] = [];
   let level = Array.from({ length: 2 ** radixLog }, (_, j) => {
-    lines.push(`float v0_${j} = ${read(j)};`);
+    lines.push(`${type} v0_${j} = ${read(j)};`);
     return `v0_${j}`;
   });
   for (let l = 0; l < radixLog; l++) {
@@ -155,11 +163,11 @@ export function butterflySum(radixLog: number, read: (j: number) => string): str
     const next: string[] = [];
     for (let k = 0; k < level.length / 2; k++) {
       const name = `v${l + 1}_${k}`;
-      lines.push(`float ${name} = ${level[2 * k]} + sign${l} * ${level[2 * k + 1]};`);
+      lines.push(`${type} ${name} = ${level[2 * k]} + sign${l} * ${level[2 * k + 1]};`);
       next.push(name);
     }
     level = next;
   }
-  lines.push(`float sum = ${level[0]};`);
+  lines.push(`${type} sum = ${level[0]};`);
   return lines.join('\n        ');
 }

@@ -9,6 +9,7 @@
  */
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { env, type TensorInfo } from '@tensorflow/tfjs-core';
+import { PackedButterflyProgram } from './butterfly_packed_gpu';
 import {
   ButterflyProgram,
   type ButterflyEpilogue,
@@ -30,8 +31,41 @@ export function radixPlan(blockSize: number, maxRadixLog: number): number[] {
   return Array.from({ length: passes }, (_, p) => Math.floor((stages + p) / passes));
 }
 
+/**
+ * The transform of packed [rows, units] `x` (tfjs's 2 x 2 texel layout; units and blockSize >= 2)
+ * by `PackedButterflyProgram` passes: the in-texel stage rides on the first pass, the other
+ * log2(blockSize) - 1 stages are split by `radixPlan`. Returns a packed [rows, units] texture.
+ */
+export function runPackedButterfly(
+  backend: MathBackendWebGL,
+  x: TensorInfo,
+  blockSize: number,
+  scale: number,
+): TensorInfo {
+  const [rows, units] = x.shape;
+  const plan = radixPlan(blockSize / 2, env().getNumber(MAX_RADIX_LOG_FLAG));
+  let source = x;
+  let stride = 1;
+  plan.forEach((radixLog, p) => {
+    const out = backend.runWebGLProgram(
+      new PackedButterflyProgram(rows, units, radixLog),
+      [source],
+      'float32',
+      PackedButterflyProgram.uniformValues(stride, p === plan.length - 1 ? scale : 1, p === 0),
+    );
+    if (p > 0) {
+      backend.disposeIntermediateTensorInfo(source);
+    }
+    source = out;
+    stride *= 2 ** radixLog;
+  });
+  return source;
+}
+
 /** Inputs of the prologue and epilogue, by their program variable names. */
-export type ButterflyInputs = Partial<Record<'s' | 'mask' | 'z' | 'prev' | 'dy' | 'acc' | 'g', TensorInfo>>;
+export type ButterflyInputs = Partial<
+  Record<'s' | 'mask' | 'z' | 'prev' | 'dy' | 'acc' | 'g', TensorInfo>
+>;
 
 /** One butterfly over `rows` x `units` values. */
 export interface ButterflyCall {
@@ -91,23 +125,28 @@ export function runButterfly(backend: MathBackendWebGL, call: ButterflyCall): Te
 }
 
 /**
- * `x` as a flat float32 [size] value over an unpacked texture. Packed textures (the output of
- * tfjs's packed kernels, such as matMul) are unpacked first with their own shape: a packed layout
- * depends on the logical shape, an unpacked one only on the flat order. Dispose the result with
- * `releaseFlat`.
+ * Runs `f` on flat float32 [size] views of `tensors` over unpacked textures, then frees what the
+ * views allocated. Packed textures (the output of tfjs's packed kernels, such as matMul) are
+ * unpacked first with their own shape: a packed layout depends on the logical shape, an unpacked
+ * one only on the flat order.
  */
-export function flatView(backend: MathBackendWebGL, x: TensorInfo): TensorInfo {
-  const size = x.shape.reduce((a, b) => a * b, 1);
-  if (backend.texData.get(x.dataId)?.isPacked) {
-    const unpacked = backend.unpackTensor(x);
-    return { dataId: unpacked.dataId, shape: [size], dtype: 'float32' };
-  }
-  return { dataId: x.dataId, shape: [size], dtype: 'float32' };
-}
-
-/** Disposes what `flatView` allocated (nothing when it returned a view of `x` itself). */
-export function releaseFlat(backend: MathBackendWebGL, x: TensorInfo, flat: TensorInfo): void {
-  if (flat.dataId !== x.dataId) {
-    backend.disposeIntermediateTensorInfo(flat);
+export function withFlatViews<T>(
+  backend: MathBackendWebGL,
+  tensors: TensorInfo[],
+  f: (flats: TensorInfo[]) => T,
+): T {
+  const flats = tensors.map((x) => {
+    const shape = [x.shape.reduce((a, b) => a * b, 1)];
+    const source = backend.texData.get(x.dataId)?.isPacked ? backend.unpackTensor(x) : x;
+    return { dataId: source.dataId, shape, dtype: 'float32' as const };
+  });
+  try {
+    return f(flats);
+  } finally {
+    flats.forEach((flat, j) => {
+      if (flat.dataId !== tensors[j].dataId) {
+        backend.disposeIntermediateTensorInfo(flat);
+      }
+    });
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * webgl backend, in headless Chromium: `hadamardTransform` against `tf.matMul` with the dense
+ * Sylvester matrix, at every maximum radix of the butterfly passes. Bundles bench/webgl_page.ts,
+ * serves it on the loopback interface and reads the page's timings back.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { launchChromium } from '../test/browser/chromium';
+import { isSoftwareRenderer } from '../test/browser/page/webgl_info';
+import { startStaticServer } from '../test/browser/server';
+import { formatNs, formatRatio, nsPerElement, type BenchSection } from './harness';
+import type { WebGLBench, WebGLBenchPlan } from './webgl_page';
+
+const PLAN: WebGLBenchPlan = {
+  sizes: [64, 128, 256, 512, 1024, 2048, 4096],
+  batches: [1, 64],
+  radixLogs: [2, 3, 4, 6],
+};
+
+/** The target of issue 5, checked at n = 512, batch 64. */
+const TARGET = { n: 512, batch: 64, minSpeedup: 10 };
+
+/** Runs the page in Chromium and returns what it measured. */
+async function measureInChromium(): Promise<WebGLBench & { chromium: string }> {
+  const outdir = mkdtempSync(join(tmpdir(), 'hadamrnn-bench-'));
+  const browser = await launchChromium();
+  const server = await startStaticServer({ '/': outdir });
+  try {
+    await build({
+      entryPoints: [resolve(__dirname, 'webgl_page.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      outfile: join(outdir, 'bench.js'),
+      logLevel: 'error',
+    });
+    writeFileSync(
+      join(outdir, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><script type="module" src="./bench.js"></script>',
+    );
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => 'hadamrnnBench' in window);
+    const agent = await page.evaluate(() => navigator.userAgent);
+    const chromium = /Chrome\/([\d.]+)/.exec(agent)?.[1] ?? 'unknown';
+    const bench = await page.evaluate(
+      (plan) =>
+        (
+          window as unknown as {
+            hadamrnnBench: { run: (plan: WebGLBenchPlan) => Promise<WebGLBench> };
+          }
+        ).hadamrnnBench.run(plan),
+      PLAN,
+    );
+    return { ...bench, chromium };
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchSection> {
+  const result = await measureInChromium();
+  const software = isSoftwareRenderer(result.renderer);
+  const label = software ? 'software rendering (SwiftShader)' : 'GPU';
+  const rows: string[][] = [];
+  let speedupAtTarget: number | undefined;
+  for (const row of result.rows) {
+    const elements = row.batch * row.n;
+    const op = nsPerElement(row.opNs, elements);
+    const matMul = nsPerElement(row.matMulNs, elements);
+    rows.push([
+      String(row.n),
+      String(row.batch),
+      formatNs(op),
+      formatNs(matMul),
+      formatRatio(matMul, op),
+      ...PLAN.radixLogs.map((r) => formatNs(nsPerElement(row.radixNs[r], elements))),
+      String(row.rounds),
+    ]);
+    if (row.n === TARGET.n && row.batch === TARGET.batch) {
+      speedupAtTarget = matMul / op;
+    }
+    console.log(`  n=${row.n} batch=${row.batch}: ${rows[rows.length - 1].join('  ')}`);
+  }
+  const met = speedupAtTarget != null && speedupAtTarget >= TARGET.minSpeedup;
+  return {
+    title: `webgl, ${label}: hadamardTransform vs dense matMul`,
+    intro: [
+      `Backend \`webgl\` (tfjs-backend-webgl 4.22, WebGL ${result.webglVersion}) in headless ` +
+        `Chromium ${result.chromium}; renderer \`${result.renderer}\`` +
+        (software
+          ? ': **software rendering** — SwiftShader runs the shaders on the CPU, so these ' +
+            'numbers say nothing about a real GPU, only about the relative cost of the two paths.'
+          : '.'),
+      '`op` is `hadamardTransform(x)` (normalized, blockSize = n) on x of shape [batch, n] with ' +
+        `the default maximum radix 2^${result.defaultRadixLog} per pass (packed textures: four values ` +
+        'per fetch, the first stage inside each texel); `matMul` is ' +
+        '`tf.matMul(x, S)` with `S = sylvester(n, {normalize: true})`. Each timed call chains 4 ' +
+        'transforms (1 for n ≥ 2048) and reads one value back, so the time includes waiting for ' +
+        'the GPU; ns/el is per transform and element, the median of `rounds` interleaved ' +
+        'rounds. The `radix 2^k` columns time the op with `HADAMRNN_WEBGL_MAX_RADIX_LOG = k`: ' +
+        'after the in-texel stage, k stages per pass, so max(1, ceil((log2(n) - 1) / k)) passes ' +
+        'of 2^k texel fetches per four outputs (a whole block in one pass when k >= log2(n) - 1).',
+    ],
+    headers: [
+      'n',
+      'batch',
+      'op ns/el',
+      'matMul ns/el',
+      'speedup',
+      ...PLAN.radixLogs.map((r) => `radix 2^${r} ns/el`),
+      'rounds',
+    ],
+    rows,
+    notes: [
+      `Target (issue 5): op ≥ ${TARGET.minSpeedup}× faster than matMul at n = ${TARGET.n}, ` +
+        `batch ${TARGET.batch}: ${
+          speedupAtTarget == null ? 'not measured' : `${speedupAtTarget.toFixed(1)}×`
+        } — ${met ? 'met' : 'NOT met'}.`,
+    ],
+  };
+}

@@ -1,0 +1,73 @@
+// Browser bundles of the package (esbuild), both over the application's single copy of tfjs:
+// - dist/tfjs-hadamrnn.esm.js: an ES module importing '@tensorflow/tfjs-core' and
+//   '@tensorflow/tfjs-layers' (for bundlers and import maps);
+// - dist/tfjs-hadamrnn.min.js: a minified script for a <script> tag after tf.min.js: it takes tfjs
+//   from the page's global `tf`, registers its ops, kernels, gradients and classes there, and
+//   exposes the package's exports as the global `hadamrnn`.
+// Prints each bundle's size, raw and gzipped (the README quotes them).
+//
+//   node scripts/build_browser.mjs [--outdir DIR]     (default dist; `npm run build` calls it)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+
+/** Maps every '@tensorflow/*' import to the page's global `tf` (the union bundle holds them all). */
+const globalTf = {
+  name: 'global-tf',
+  setup(b) {
+    b.onResolve({ filter: /^@tensorflow\// }, (args) => ({
+      path: args.path,
+      namespace: 'global-tf',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'global-tf' }, (args) => ({
+      contents:
+        'if (typeof globalThis.tf !== "object") {\n' +
+        `  throw new Error("tfjs-hadamrnn.min.js: global tf not found (importing ${args.path}); ` +
+        'load tf.min.js first");\n}\nmodule.exports = globalThis.tf;\n',
+      loader: 'js',
+    }));
+  },
+};
+
+const COMMON = { entryPoints: [ENTRY], bundle: true, target: 'es2020', logLevel: 'warning' };
+
+/** Builds both bundles into `outdir`; returns their paths and sizes. */
+export async function buildBrowserBundles(outdir = 'dist') {
+  const esm = join(outdir, 'tfjs-hadamrnn.esm.js');
+  const script = join(outdir, 'tfjs-hadamrnn.min.js');
+  await build({
+    ...COMMON,
+    format: 'esm',
+    platform: 'browser',
+    external: ['@tensorflow/*'],
+    outfile: esm,
+    sourcemap: true,
+  });
+  await build({
+    ...COMMON,
+    format: 'iife',
+    platform: 'browser',
+    globalName: 'hadamrnn',
+    minify: true,
+    plugins: [globalTf],
+    outfile: script,
+    sourcemap: true,
+  });
+  return [esm, script].map((file) => {
+    const bytes = readFileSync(file);
+    return { file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const at = process.argv.indexOf('--outdir');
+  const sizes = await buildBrowserBundles(at > 0 ? process.argv[at + 1] : 'dist');
+  for (const { file, bytes, gzipBytes } of sizes) {
+    const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(`${file}: ${kib(bytes)} (${kib(gzipBytes)} gzipped)`);
+  }
+}

@@ -1,0 +1,51 @@
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelConfig, type KernelArgs } from '../kernel_config';
+import {
+  HadamardTransform,
+  type HadamardTransformAttrs,
+  type HadamardTransformInputs,
+} from '../names';
+import { runButterfly, runPackedButterfly, withFlatViews } from './butterfly_impl';
+
+/**
+ * webgl `HadamardTransform`. Blocks are contiguous along the last axis, so x is transformed as
+ * [rows, blockSize]. Blocks of 2 or more go through packed passes (four values per texel fetch,
+ * the in-texel stage fused into the first pass); blocks of 1 are a scaled copy by the unpacked
+ * program. x is only read.
+ */
+export function hadamardTransform({
+  inputs,
+  backend,
+  attrs,
+}: KernelArgs<HadamardTransformInputs, MathBackendWebGL, HadamardTransformAttrs>): TensorInfo {
+  const { x } = inputs;
+  const { blockSize, normalize } = attrs;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  const scale = normalize ? 1 / Math.sqrt(blockSize) : 1;
+  if (size === 0) {
+    return backend.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
+  }
+  if (blockSize === 1) {
+    const out = withFlatViews(backend, [x], ([flat]) =>
+      runButterfly(backend, { x: flat, rows: size, units: 1, blockSize, scale }),
+    );
+    return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
+  }
+  // Uploaded as the unpacked texture of x's own shape (never as a packed [rows, b] one, which would
+  // change the layout behind x); runWebGLProgram then packs a copy with the blocks as rows.
+  backend.uploadToGPU(x.dataId);
+  const rows: TensorInfo = {
+    dataId: x.dataId,
+    shape: [size / blockSize, blockSize],
+    dtype: 'float32',
+  };
+  const out = runPackedButterfly(backend, rows, blockSize, scale);
+  // tfjs's reshape keeps the packed layout valid for x's shape (a copy only when it must).
+  const reshape = getKernel('Reshape', 'webgl')!.kernelFunc as KernelFunc;
+  const result = reshape({ inputs: { x: out }, backend, attrs: { shape: x.shape } }) as TensorInfo;
+  backend.disposeIntermediateTensorInfo(out);
+  return result;
+}
+
+export const hadamardTransformConfig = kernelConfig(HadamardTransform, 'webgl', hadamardTransform);

@@ -4,7 +4,7 @@
  * test cross-entropy against the baseline and recall accuracy, saves it in the tfjs layers format,
  * loads it back with tf.loadLayersModel and checks that predictions are identical.
  *
- *   npm run demo -- --T 100 --units 128 --steps 600 --backend wasm --out artifacts/copy-demo
+ *   npm run demo -- --T 100 --units 128 --steps 600 --bits 4 --backend wasm --out artifacts/copy-demo
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -26,6 +26,8 @@ interface DemoOptions {
   batch: number;
   lr: number;
   backend: 'auto' | 'cpu' | 'wasm';
+  /** Bits of the input and read-out kernels; 0 keeps them full precision. */
+  bits: number;
   out: string;
   seed: number;
 }
@@ -37,6 +39,7 @@ const DEFAULTS: DemoOptions = {
   batch: 64,
   lr: 1e-2,
   backend: 'auto',
+  bits: 4,
   out: 'artifacts/copy-demo',
   seed: 1,
 };
@@ -107,13 +110,15 @@ async function main(): Promise<void> {
   const backend = await selectBackend(options.backend);
   const { T, units, steps, batch } = options;
   console.log(
-    `tfjs-hadamrnn demo: copy task T=${T}, HadamRNN(${units}) + 4-bit QuantizedDense, ${steps} steps of ${batch} on ${backend}`,
+    `tfjs-hadamrnn demo: copy task T=${T}, HadamRNN(${units}) + QuantizedDense, ${options.bits ? `${options.bits}-bit` : 'full-precision'} U and V, ${steps} steps of ${batch} on ${backend}`,
   );
 
+  const kernelQuantizer =
+    options.bits === 0 ? null : { className: 'HadamUniformSte', config: { bits: options.bits } };
   const model = tfl.sequential({
     layers: [
-      hadamRNN({ units, returnSequences: true, inputShape: [T, INPUT_CLASSES] }),
-      quantizedDense({ units: OUTPUT_CLASSES, activation: 'softmax' }),
+      hadamRNN({ units, returnSequences: true, inputShape: [T, INPUT_CLASSES], kernelQuantizer }),
+      quantizedDense({ units: OUTPUT_CLASSES, activation: 'softmax', kernelQuantizer }),
     ],
   });
   model.compile({

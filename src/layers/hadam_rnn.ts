@@ -14,6 +14,7 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
 import { checkBoolean, formatShape, toFloatTensor } from '../ops/validate';
 import { rejectUnknownKeys } from './config_keys';
+import { checkWeightsToSet } from './weights';
 import { HADAM_RNN_CELL_KEYS, HadamRNNCell, type HadamRNNCellArgs } from './hadam_rnn_cell';
 
 const RNN_BOOLEANS = [
@@ -70,6 +71,12 @@ export class HadamRNN extends RNN {
       }
     }
     super({ ...args, cell: new HadamRNNCell(args, HadamRNN.className) });
+  }
+
+  /** Sets kernel, recurrent_kernel and bias, after checking their count and shapes. */
+  override setWeights(weights: Tensor[]): void {
+    checkWeightsToSet(this.getClassName(), this.weights, weights);
+    super.setWeights(weights);
   }
 
   /** The dense effective recurrent matrix W, for inspection and tests only. */

@@ -14,7 +14,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { WeightClip } from '../constraints/weight_clip';
 import { hadamardTransform } from '../ops/hadamard_transform';
-import { resolveBlockSize, toFloatTensor } from '../ops/validate';
+import { describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
 import { getActivation, type Activation } from './activation';
@@ -136,7 +136,11 @@ export class HadamRNNCell extends layers.RNNCell {
       args.recurrentConstraint === undefined
         ? new WeightClip()
         : resolveOptional(api, 'recurrentConstraint', args.recurrentConstraint, ConstraintBase);
-    this.recurrentQuantizer = getQuantizer(args.recurrentQuantizer ?? new SignSte(), api)!;
+    this.recurrentQuantizer = getQuantizer(
+      args.recurrentQuantizer ?? new SignSte(),
+      api,
+      'recurrentQuantizer',
+    )!;
   }
 
   override build(inputShape: (number | null)[] | (number | null)[][]): void {
@@ -205,7 +209,7 @@ export class HadamRNNCell extends layers.RNNCell {
 
 function checkUnits(api: string, units: unknown): number {
   if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
-    throw new Error(`${api}: units must be a positive integer, got ${String(units)}`);
+    throw new Error(`${api}: units must be a positive integer, got ${describeValue(units)}`);
   }
   if (units > MAX_UNITS) {
     throw new Error(`${api}: units ${units} exceeds the largest supported ${MAX_UNITS}`);

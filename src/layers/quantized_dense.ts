@@ -2,7 +2,7 @@ import { serialization, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { toFloatTensor } from '../ops/validate';
+import { describeValue, toFloatTensor } from '../ops/validate';
 import { getActivation, type Activation } from './activation';
 import {
   QUANTIZED_PROJECTION_KEYS,
@@ -10,6 +10,7 @@ import {
   type QuantizedProjectionArgs,
 } from './quantized_projection';
 import { rejectUnknownKeys } from './config_keys';
+import { checkWeightsToSet } from './weights';
 
 /** Arguments of {@link QuantizedDense}. */
 export interface QuantizedDenseArgs extends LayerArgs, QuantizedProjectionArgs {
@@ -45,7 +46,7 @@ export class QuantizedDense extends layers.Layer {
     super(args);
     const api = this.getClassName();
     if (!(typeof args.units === 'number' && Number.isInteger(args.units) && args.units >= 1)) {
-      throw new Error(`${api}: units must be a positive integer, got ${String(args.units)}`);
+      throw new Error(`${api}: units must be a positive integer, got ${describeValue(args.units)}`);
     }
     this.units = args.units;
     this.activation = getActivation(api, args.activation ?? 'linear');
@@ -59,6 +60,12 @@ export class QuantizedDense extends layers.Layer {
     this.projection.addKernel(this, inputDim, this.units);
     this.projection.addBias(this, this.units);
     this.built = true;
+  }
+
+  /** Sets kernel and bias, after checking their count and shapes. */
+  override setWeights(weights: Tensor[]): void {
+    checkWeightsToSet(this.getClassName(), this.weights, weights);
+    super.setWeights(weights);
   }
 
   override computeOutputShape(inputShape: (number | null)[]): (number | null)[] {

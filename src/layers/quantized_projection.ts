@@ -105,7 +105,7 @@ export class QuantizedProjection {
     this.kernelQuantizer =
       args.kernelQuantizer === undefined
         ? new UniformSte()
-        : getQuantizer(args.kernelQuantizer, api);
+        : getQuantizer(args.kernelQuantizer, api, 'kernelQuantizer');
   }
 
   /** Adds the latent kernel [inputDim, units] to `layer`. */

@@ -17,11 +17,13 @@ export type ObjectIdentifier<T> = T | string | SerializedObject;
 
 type AbstractConstructor<T> = abstract new (...args: never[]) => T;
 
-/** Identifiers of this package's classes; tfjs's own are their className with a lowercase first letter. */
-const PACKAGE_IDENTIFIERS: Record<string, string> = {
+/** Identifiers that are not their className with a lowercase first letter: this package's
+ * classes, and tfjs's 'l1l2'. */
+const IDENTIFIER_CLASS_NAMES: Record<string, string> = {
   signSte: 'HadamSignSte',
   uniformSte: 'HadamUniformSte',
   weightClip: 'HadamWeightClip',
+  l1l2: 'L1L2',
 };
 
 const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
@@ -44,8 +46,8 @@ export function resolveObject<T extends object>(
   let className: string;
   let config: serialization.ConfigDict = {};
   if (typeof identifier === 'string') {
-    className = hasOwn(PACKAGE_IDENTIFIERS, identifier)
-      ? PACKAGE_IDENTIFIERS[identifier]
+    className = hasOwn(IDENTIFIER_CLASS_NAMES, identifier)
+      ? IDENTIFIER_CLASS_NAMES[identifier]
       : identifier.charAt(0).toUpperCase() + identifier.slice(1);
   } else if (isSerializedObject(identifier)) {
     className = identifier.className;
@@ -63,9 +65,8 @@ export function resolveObject<T extends object>(
   const classNameMap = serialization.SerializationMap.getMap().classNameMap;
   const entry = hasOwn(classNameMap, className) ? classNameMap[className] : undefined;
   if (entry == null) {
-    throw new Error(
-      `${api}: unknown ${kind} ${describeValue(typeof identifier === 'string' ? identifier : className)}`,
-    );
+    const received = describeValue(typeof identifier === 'string' ? identifier : className);
+    throw new Error(`${api}: unknown ${kind} ${received}; expected one of ${identifiersOf(base)}`);
   }
   const [cls, fromConfig] = entry;
   const instance = fromConfig(cls, config) as unknown;
@@ -90,6 +91,19 @@ export function serializeObject(
   object: serialization.Serializable | null,
 ): serialization.ConfigDict | null {
   return object == null ? null : { className: object.getClassName(), config: object.getConfig() };
+}
+
+/** The identifiers of every registered class derived from `base`, for error messages. */
+function identifiersOf(base: AbstractConstructor<object>): string {
+  const aliases = Object.fromEntries(
+    Object.entries(IDENTIFIER_CLASS_NAMES).map(([id, cls]) => [cls, id]),
+  );
+  const classNameMap = serialization.SerializationMap.getMap().classNameMap;
+  return Object.keys(classNameMap)
+    .filter((name) => classNameMap[name][0].prototype instanceof base)
+    .map((name) => aliases[name] ?? name.charAt(0).toLowerCase() + name.slice(1))
+    .sort()
+    .join(', ');
 }
 
 function isSerializedObject(value: unknown): value is SerializedObject {

@@ -17,7 +17,8 @@ export abstract class Quantizer extends serialization.Serializable {
 export type QuantizerIdentifier = ObjectIdentifier<Quantizer>;
 
 /**
- * Resolves a quantizer identifier; null and undefined give null (no quantization).
+ * Resolves a quantizer identifier; null and undefined give null (no quantization). `api` and
+ * `argName` name the caller in error messages.
  *
  * ```js
  * getQuantizer('uniformSte');                                            // 4 bits
@@ -27,6 +28,7 @@ export type QuantizerIdentifier = ObjectIdentifier<Quantizer>;
 export function getQuantizer(
   identifier: QuantizerIdentifier | null | undefined,
   api = 'getQuantizer',
+  argName = 'quantizer',
 ): Quantizer | null {
-  return resolveOptional(api, 'quantizer', identifier, Quantizer);
+  return resolveOptional(api, argName, identifier, Quantizer);
 }

@@ -98,7 +98,7 @@ describe('every registered class', () => {
       { units: 8, __proto__x: 1 },
       "HadamQuantizedDense: unknown config key(s) '__proto__x'",
     ],
-    ['HadamRNN', { units: '8' }, 'HadamRNN: units must be a positive integer, got 8'],
+    ['HadamRNN', { units: '8' }, "HadamRNN: units must be a positive integer, got '8'"],
     [
       'HadamRNN',
       { units: 8, returnSequences: 'yes' },
@@ -113,7 +113,7 @@ describe('every registered class', () => {
     [
       'HadamRNN',
       { units: 8, kernelQuantizer: { className: 'constructor' } },
-      "HadamRNN: unknown quantizer 'constructor'",
+      "HadamRNN: unknown kernelQuantizer 'constructor'; expected one of signSte, uniformSte",
     ],
   ])('%s rejects %j', (className, config, message) => {
     const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[className];

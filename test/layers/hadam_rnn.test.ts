@@ -188,7 +188,10 @@ describe('HadamRNN', () => {
     [{ units: 16, blockSize: 3 }, 'HadamRNN: blockSize 3 is not a power of two'],
     [{ units: 16, blockSize: 32 }, 'HadamRNN: blockSize 32 does not divide the units 16'],
     [{ units: 16, activation: 'relux' }, "HadamRNN: unknown activation 'relux'"],
-    [{ units: 16, kernelQuantizer: 'steSgn' }, "HadamRNN: unknown quantizer 'steSgn'"],
+    [
+      { units: 16, kernelQuantizer: 'steSgn' },
+      "HadamRNN: unknown kernelQuantizer 'steSgn'; expected one of signSte, uniformSte",
+    ],
     [
       { units: 16, kernelInitializer: 'glorotUnifrm' },
       "HadamRNN: unknown kernelInitializer 'glorotUnifrm'",

@@ -75,7 +75,9 @@ describe('uniformSte', () => {
   });
 
   it('rejects unknown identifiers, naming them', () => {
-    expect(() => getQuantizer('steSgn')).toThrow("getQuantizer: unknown quantizer 'steSgn'");
+    expect(() => getQuantizer('steSgn')).toThrow(
+      "getQuantizer: unknown quantizer 'steSgn'; expected one of signSte, uniformSte",
+    );
     expect(() => getQuantizer('__proto__')).toThrow("getQuantizer: unknown quantizer '__proto__'");
     expect(() => getQuantizer({ className: 'GlorotUniform', config: {} })).toThrow(
       "getQuantizer: 'GlorotUniform' is not a valid quantizer",

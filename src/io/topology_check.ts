@@ -1,0 +1,116 @@
+/**
+ * A trial build of a loaded topology, checked against the weights manifest before tfjs builds it.
+ *
+ * Why: `tf.loadLayersModel` builds the model layer by layer, then assigns the weights. When a layer
+ * config is refused half-way, or a weight's name, shape or dtype does not match, tfjs throws and
+ * never disposes what it built: every refused file leaked the variables of the layers built so far,
+ * plus the decoded weights. The trial build runs the same steps, disposes everything it made
+ * whatever happens, and turns each mismatch into one line naming the file; tfjs then only sees
+ * files it will load.
+ */
+import { engine, io, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { models, type LayersModel } from '@tensorflow/tfjs-layers';
+import type { PyJsonDict } from '@tensorflow/tfjs-layers/dist/keras_format/types';
+import { formatShape } from '../ops/validate';
+import type { JsonChecker } from './json_checker';
+
+/**
+ * Builds `artifacts.modelTopology` (and applies its trainingConfig) as tfjs will, then checks
+ * that the model weights of the manifest are exactly the model's, with the same shapes and
+ * dtypes. Disposes the trial model and every variable it created.
+ * @param strict As tfjs's LoadOptions.strict: when false, names missing on either side are
+ *     allowed (tfjs ignores them), but shared names must still agree.
+ */
+export async function checkTopologyAgainstWeights(
+  check: JsonChecker,
+  artifacts: io.ModelArtifacts,
+  strict = true,
+): Promise<void> {
+  const created: Variable[] = [];
+  let model: LayersModel | undefined;
+  try {
+    // modelFromJSON deserializes synchronously (it awaits only to fetch weights, and we pass
+    // none), so the variables registered during this call are exactly the trial's: other async
+    // work cannot interleave, and we never dispose anything of theirs.
+    const pending = withNewVariables(created, () =>
+      models.modelFromJSON({ modelTopology: artifacts.modelTopology as PyJsonDict }),
+    );
+    try {
+      model = await pending;
+      const trial = model;
+      if (artifacts.trainingConfig != null) {
+        // tfjs-core and tfjs-layers declare the same TrainingConfig twice.
+        const config = artifacts.trainingConfig as Parameters<LayersModel['loadTrainingConfig']>[0];
+        withNewVariables(created, () => trial.loadTrainingConfig(config));
+      }
+    } catch (e) {
+      throw check.error(`modelTopology cannot be built (${firstLine(e)})`);
+    }
+    compareWeights(check, model, artifacts.weightSpecs ?? [], strict);
+  } finally {
+    model?.dispose();
+    created.forEach((v) => v.dispose());
+  }
+}
+
+/**
+ * Runs `f` in a tidy, which frees the plain tensors a constructor made before it threw (variables
+ * survive a tidy), and appends to `created` the variables it registered, also when it throws.
+ */
+function withNewVariables<T>(created: Variable[], f: () => T): T {
+  const before = new Set(Object.keys(engine().registeredVariables));
+  let result: T | undefined;
+  try {
+    tidy(() => {
+      result = f();
+    });
+    return result as T;
+  } finally {
+    const variables = engine().registeredVariables;
+    created.push(
+      ...Object.keys(variables)
+        .filter((name) => !before.has(name))
+        .map((name) => variables[name]),
+    );
+  }
+}
+
+function compareWeights(
+  check: JsonChecker,
+  model: LayersModel,
+  specs: io.WeightsManifestEntry[],
+  strict: boolean,
+): void {
+  const byName = new Map(specs.filter((s) => s.group !== 'optimizer').map((s) => [s.name, s]));
+  for (const weight of model.weights) {
+    const spec = byName.get(weight.originalName);
+    if (spec === undefined) {
+      if (strict) {
+        throw check.error(`model weight '${weight.originalName}' is not in weightsManifest`);
+      }
+      continue;
+    }
+    byName.delete(weight.originalName);
+    if (formatShape(spec.shape) !== formatShape(weight.shape as number[])) {
+      throw check.error(
+        `weight '${spec.name}' has shape ${formatShape(spec.shape)} in weightsManifest but ` +
+          `${formatShape(weight.shape as number[])} in modelTopology`,
+      );
+    }
+    if (spec.dtype !== weight.dtype) {
+      throw check.error(
+        `weight '${spec.name}' has dtype ${spec.dtype} in weightsManifest but ${weight.dtype} in modelTopology`,
+      );
+    }
+  }
+  const extra = [...byName.keys()];
+  if (strict && extra.length > 0) {
+    throw check.error(`weightsManifest weight '${extra[0]}' is not a weight of modelTopology`);
+  }
+}
+
+/** The first line of an error's message (some tfjs messages span several). */
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0].trim();
+}

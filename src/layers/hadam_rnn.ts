@@ -1,5 +1,6 @@
 import {
   serialization,
+  zeros,
   slice,
   squeeze,
   tidy,
@@ -108,6 +109,9 @@ export class HadamRNN extends RNN {
         },
       );
       const [batch, steps, units] = states.shape;
+      if (this.returnSequences && !this.returnState && !this.stateful) {
+        return this.cell.activation.apply(states); // the common case: no slice on the tape
+      }
       const lastState =
         steps === 0
           ? h0
@@ -126,7 +130,9 @@ export class HadamRNN extends RNN {
     let initial: Tensor | Tensor[] | undefined =
       fromInputs.length > 0 ? fromInputs : (fromKwargs as Tensor | Tensor[] | undefined);
     if (initial == null) {
-      initial = this.stateful ? this.states_ : this.getInitialState(x);
+      // Zeros of [batch, units] directly: tfjs's getInitialState builds them from a tensor of the
+      // whole input's shape.
+      initial = this.stateful ? this.states_ : zeros([x.shape[0], this.cell.units]);
     }
     const list = Array.isArray(initial) ? initial : [initial];
     util.assert(list.length === 1, () => `${api}: expects 1 initial state, got ${list.length}`);

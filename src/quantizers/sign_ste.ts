@@ -35,16 +35,15 @@ import { Quantizer } from './quantizer';
 export function signSte(x: Tensor, clipValue: number | null = 1): Tensor {
   checkClipValue(clipValue);
   const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    // The gradient closes over the input instead of save()-ing it: tfjs's save() clones through an
-    // Identity kernel, which tfjs-wasm's per-kernel leak check (IS_TEST) misreads as a leak.
-    const input = args[0] as Tensor;
+    const [input, save] = args as [Tensor, GradSaveFunc];
+    save([input]);
     const signs = where(greaterEqual(input, 0), onesLike(input), neg(onesLike(input)));
     return {
       value: where(isNaNOp(input), input, signs),
-      gradFunc: (dy: Tensor | Tensor[]) =>
+      gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) =>
         clipValue == null
           ? (dy as Tensor)
-          : mul(dy as Tensor, cast(lessEqual(abs(input), clipValue), 'float32')),
+          : mul(dy as Tensor, cast(lessEqual(abs(saved[0]), clipValue), 'float32')),
     };
   });
   return tidy(() => op(x));

@@ -33,6 +33,14 @@ describe('signSte', () => {
     });
   });
 
+  it('differentiates an intermediate tensor of a tidy (the STE saves its input)', () => {
+    const g = tf.tidy(() =>
+      tf.grad((x: tf.Tensor) => tf.sum(signSte(tf.mul(x, 2))))(tf.tensor1d([0.25, 1])),
+    );
+    expectClose(valuesOf(g), [2, 0], 0); // |2x| <= 1 passes, |2x| = 2 is clipped
+    g.dispose();
+  });
+
   it('rejects a non-positive clipValue', () => {
     const x = tf.tensor1d([1]);
     expect(() => signSte(x, 0)).toThrow(

@@ -6,26 +6,44 @@ import {
   type HadamardRecurrenceInputs,
 } from '../names';
 import { recurrenceForward } from '../recurrence';
+import { privateWasm } from './private_wasm';
 
-/** cpu `HadamardRecurrence`: every state of the sequence in one call. */
+/** cpu `HadamardRecurrence`: every state of the sequence in one call, by our WebAssembly module on
+ * the cpu kernels' private memory (private_wasm.ts), or by recurrenceForward when
+ * `HADAMRNN_CPU_WASM` is false or the module cannot run. */
 export function hadamardRecurrence({
   inputs,
   backend,
   attrs,
 }: KernelArgs<HadamardRecurrenceInputs, KernelBackend, HadamardRecurrenceAttrs>): TensorInfo {
-  const { z, s, h0, mask } = inputs;
-  const [batch, steps, units] = z.shape;
+  const [batch, steps, units] = inputs.z.shape;
+  const { blockSize, goBackwards } = attrs;
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
-  const states = new Float32Array(batch * steps * units);
-  recurrenceForward(
-    read(z),
-    read(s),
-    read(h0),
-    read(mask),
-    { batch, steps, units, blockSize: attrs.blockSize, goBackwards: attrs.goBackwards },
-    states,
-  );
-  return { dataId: backend.write(states, z.shape, 'float32'), shape: z.shape, dtype: 'float32' };
+  const [z, s, h0, mask] = [inputs.z, inputs.s, inputs.h0, inputs.mask].map(read);
+  const wasm = privateWasm([z.length, s.length, h0.length, mask.length, z.length]);
+  let states: Float32Array;
+  if (wasm == null) {
+    states = new Float32Array(z.length);
+    recurrenceForward(z, s, h0, mask, { batch, steps, units, blockSize, goBackwards }, states);
+  } else {
+    const out = wasm.alloc(z.length);
+    wasm.exports.HadamardRecurrence(
+      wasm.copyIn(z), // [batch, T, n], time order
+      wasm.copyIn(s), // [n]
+      wasm.copyIn(h0), // [batch, n]
+      wasm.copyIn(mask), // [batch, T]
+      out, // [batch, T, n] out, processing order
+      batch,
+      steps,
+      units,
+      Math.log2(blockSize), // log2b
+      goBackwards ? 1 : 0,
+      1 / Math.sqrt(blockSize), // scale of each step's transform
+    );
+    states = wasm.copyOut(out, z.length);
+  }
+  const shape = inputs.z.shape;
+  return { dataId: backend.write(states, shape, 'float32'), shape, dtype: 'float32' };
 }
 
 export const hadamardRecurrenceConfig = kernelConfig(HadamardRecurrence, 'cpu', hadamardRecurrence);

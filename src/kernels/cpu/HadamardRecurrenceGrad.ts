@@ -5,9 +5,12 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { recurrenceBackward } from '../recurrence';
+import { recurrenceBackward, type RecurrenceShape } from '../recurrence';
+import { privateWasm } from './private_wasm';
 
-/** cpu `HadamardRecurrenceGrad`: dz, ds and dh0 in one reverse sweep. */
+/** cpu `HadamardRecurrenceGrad`: dz, ds and dh0 in one reverse sweep, by our WebAssembly module on
+ * the cpu kernels' private memory (private_wasm.ts), or by recurrenceBackward when
+ * `HADAMRNN_CPU_WASM` is false or the module cannot run. */
 export function hadamardRecurrenceGrad({
   inputs,
   backend,
@@ -17,29 +20,55 @@ export function hadamardRecurrenceGrad({
   KernelBackend,
   HadamardRecurrenceGradAttrs
 >): TensorInfo[] {
-  const { dy, states, s, h0, mask } = inputs;
-  const [batch, steps, units] = dy.shape;
+  const [batch, steps, units] = inputs.dy.shape;
+  const shape = { batch, steps, units, blockSize: attrs.blockSize, goBackwards: attrs.goBackwards };
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
-  const dz = new Float32Array(batch * steps * units);
-  const ds = new Float32Array(units);
-  const dh0 = new Float32Array(batch * units);
-  recurrenceBackward(
-    read(dy),
-    read(states),
-    read(s),
-    read(h0),
-    read(mask),
-    { batch, steps, units, blockSize: attrs.blockSize, goBackwards: attrs.goBackwards },
-    dz,
-    ds,
-    dh0,
-  );
-  const output = (values: Float32Array, shape: number[]): TensorInfo => ({
-    dataId: backend.write(values, shape, 'float32'),
-    shape,
+  const { dy, states, s, h0, mask } = inputs;
+  const [dz, ds, dh0] = reverseSweep(read(dy), read(states), read(s), read(h0), read(mask), shape);
+  const output = (values: Float32Array, outShape: number[]): TensorInfo => ({
+    dataId: backend.write(values, outShape, 'float32'),
+    shape: outShape,
     dtype: 'float32',
   });
   return [output(dz, dy.shape), output(ds, [units]), output(dh0, [batch, units])];
+}
+
+/** [dz, ds, dh0] as new arrays, from the module on the private memory or recurrenceBackward. */
+function reverseSweep(
+  dy: Float32Array,
+  states: Float32Array,
+  s: Float32Array,
+  h0: Float32Array,
+  mask: Float32Array,
+  shape: RecurrenceShape,
+): Float32Array[] {
+  const { batch, steps, units, blockSize, goBackwards } = shape;
+  const outLengths = [dy.length, s.length, h0.length]; // dz, ds, dh0
+  const inLengths = [dy, states, s, h0, mask].map((values) => values.length);
+  const wasm = privateWasm([...inLengths, ...outLengths]);
+  if (wasm == null) {
+    const [dz, ds, dh0] = outLengths.map((length) => new Float32Array(length));
+    recurrenceBackward(dy, states, s, h0, mask, shape, dz, ds, dh0);
+    return [dz, ds, dh0];
+  }
+  const [dz, ds, dh0] = outLengths.map((length) => wasm.alloc(length));
+  wasm.exports.HadamardRecurrenceGrad(
+    wasm.copyIn(dy), // [batch, T, n], processing order
+    wasm.copyIn(states), // [batch, T, n], processing order
+    wasm.copyIn(s), // [n]
+    wasm.copyIn(h0), // [batch, n]
+    wasm.copyIn(mask), // [batch, T]
+    dz, // [batch, T, n] out, time order
+    ds, // [n] out (zeroed by the module)
+    dh0, // [batch, n] out (zeroed by the module)
+    batch,
+    steps,
+    units,
+    Math.log2(blockSize), // log2b
+    goBackwards ? 1 : 0,
+    1 / Math.sqrt(blockSize), // scale of each step's transform
+  );
+  return [dz, ds, dh0].map((offset, i) => wasm.copyOut(offset, outLengths[i]));
 }
 
 export const hadamardRecurrenceGradConfig = kernelConfig(

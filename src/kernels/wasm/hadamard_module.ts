@@ -1,6 +1,8 @@
 /**
- * Loads hadamard.wat's module onto the tfjs-wasm heap: finds the backend's `WebAssembly.Memory`,
- * picks the variant that fits the runtime and that memory, and keeps one instance per memory.
+ * Loads hadamard.wat's module onto a `WebAssembly.Memory`: the tfjs-wasm heap (`hadamardWasm`,
+ * for the wasm kernels) or any other memory (`hadamardWasmOnMemory`, for the cpu kernels' private
+ * memory in src/kernels/cpu/private_wasm.ts). Picks the variant that fits the runtime and that
+ * memory, and keeps one instance per memory.
  *
  * - SIMD128 unless `WASM_HAS_SIMD_SUPPORT` is false (then tfjs-wasm itself runs its scalar binary)
  *   or `WebAssembly.validate` rejects the SIMD variant: validating the variant itself is the
@@ -94,9 +96,14 @@ export function heapMemory(backend: BackendWasm): WebAssembly.Memory | null {
  */
 export function hadamardWasm(backend: BackendWasm): HadamardWasm | null {
   const memory = heapMemory(backend);
-  if (memory == null) {
-    return null;
-  }
+  return memory == null ? null : hadamardWasmOnMemory(memory);
+}
+
+/**
+ * Our module instantiated on `memory` (instantiated once per memory, shared or not), or null when
+ * no variant validates in this runtime. Growing `memory` later keeps the instance valid.
+ */
+export function hadamardWasmOnMemory(memory: WebAssembly.Memory): HadamardWasm | null {
   let loaded = instances.get(memory);
   if (loaded === undefined) {
     loaded = instantiate(memory);

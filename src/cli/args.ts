@@ -1,0 +1,232 @@
+/**
+ * Command-line arguments of `tfjs-hadamrnn train <task>`: parsing, validation with messages that
+ * name the flag, the value and the rule, and the per-task defaults (the paper's settings).
+ */
+import { MODEL_NAMES, type ModelName } from './models';
+import { TASK_NAMES, type TaskName } from './tasks/task';
+
+/** Backends the CLI can run on in Node. */
+export const BACKEND_NAMES = ['cpu', 'wasm'] as const;
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Everything a training run is configured by. */
+export interface TrainOptions {
+  task: TaskName;
+  model: ModelName;
+  backend: BackendName;
+  /** Copy-task sequence length (MNIST is always 784). */
+  T: number;
+  epochs: number;
+  /** Training steps per epoch; null = one pass over the training set (MNIST). */
+  steps: number | null;
+  batch: number;
+  lr: number;
+  /** Learning-rate factor applied after every epoch. */
+  lrDecay: number;
+  units: number;
+  /** Block-HadamRNN's block size. */
+  blockSize: number;
+  /** Bits of HadamRNN's input and read-out matrices. */
+  bits: number;
+  /** Run folder: checkpoint, metrics.json, curve.svg. */
+  out: string;
+  resume: boolean;
+  seed: number;
+  /** Training examples used (MNIST; a prefix of the 50k training split). */
+  trainSize: number;
+  /** Validation and test examples used. */
+  evalSize: number;
+  /** Without a terminal, a progress line every this many steps. */
+  logEvery: number;
+  /** The options set on the command line (the others are defaults). */
+  given: (keyof TrainOptions)[];
+}
+
+/** The paper's settings per task (HadamRNN, ICLR 2025, appendix), and this CLI's run lengths. */
+export const TASK_DEFAULTS: Readonly<
+  Record<TaskName, Omit<TrainOptions, 'task' | 'out' | 'resume' | 'given'>>
+> = {
+  copy: {
+    model: 'hadamrnn',
+    backend: 'cpu',
+    T: 1000,
+    epochs: 100,
+    steps: 100,
+    batch: 128,
+    lr: 1e-4,
+    lrDecay: 0.98,
+    units: 128,
+    blockSize: 32,
+    bits: 4,
+    seed: 1,
+    trainSize: 0,
+    evalSize: 256,
+    logEvery: 10,
+  },
+  smnist: {
+    model: 'hadamrnn',
+    backend: 'cpu',
+    T: 784,
+    epochs: 100,
+    steps: null,
+    batch: 64,
+    lr: 1e-3,
+    lrDecay: 0.98,
+    units: 512,
+    blockSize: 32,
+    bits: 4,
+    seed: 1,
+    trainSize: 50_000,
+    evalSize: 10_000,
+    logEvery: 10,
+  },
+  pmnist: {
+    model: 'hadamrnn',
+    backend: 'cpu',
+    T: 784,
+    epochs: 100,
+    steps: null,
+    batch: 100,
+    lr: 1e-3,
+    lrDecay: 0.98,
+    units: 512,
+    blockSize: 32,
+    bits: 4,
+    seed: 1,
+    trainSize: 50_000,
+    evalSize: 10_000,
+    logEvery: 10,
+  },
+};
+
+type Kind = 'int' | 'positiveInt' | 'number' | 'string' | 'flag';
+
+/** Each flag: the option it sets and the kind of value it takes. */
+const FLAGS: Readonly<
+  Record<string, { key: keyof TrainOptions; kind: Kind; choices?: readonly string[] }>
+> = {
+  '--model': { key: 'model', kind: 'string', choices: MODEL_NAMES },
+  '--backend': { key: 'backend', kind: 'string', choices: BACKEND_NAMES },
+  '--T': { key: 'T', kind: 'positiveInt' },
+  '--epochs': { key: 'epochs', kind: 'positiveInt' },
+  '--steps': { key: 'steps', kind: 'positiveInt' },
+  '--batch': { key: 'batch', kind: 'positiveInt' },
+  '--lr': { key: 'lr', kind: 'number' },
+  '--lr-decay': { key: 'lrDecay', kind: 'number' },
+  '--units': { key: 'units', kind: 'positiveInt' },
+  '--block-size': { key: 'blockSize', kind: 'positiveInt' },
+  '--bits': { key: 'bits', kind: 'positiveInt' },
+  '--out': { key: 'out', kind: 'string' },
+  '--resume': { key: 'resume', kind: 'flag' },
+  '--seed': { key: 'seed', kind: 'int' },
+  '--train-size': { key: 'trainSize', kind: 'positiveInt' },
+  '--eval-size': { key: 'evalSize', kind: 'positiveInt' },
+  '--log-every': { key: 'logEvery', kind: 'positiveInt' },
+};
+
+/** Usage text of the CLI. */
+export const USAGE = `Usage: tfjs-hadamrnn train <task> [options]
+
+Tasks: ${TASK_NAMES.join(', ')}
+Options (defaults: the paper's settings for the task):
+  --model ${MODEL_NAMES.join('|')}   (default hadamrnn)
+  --backend ${BACKEND_NAMES.join('|')}   (default cpu; wasm is about 5x faster)
+  --T N            copy-task length (default 1000)
+  --epochs N       epochs to reach (default 100)
+  --steps N        steps per epoch (copy default 100; MNIST: one pass over the training set)
+  --batch N        batch size (copy 128, smnist 64, pmnist 100)
+  --lr X           Adam learning rate (copy 1e-4, MNIST 1e-3)
+  --lr-decay X     learning-rate factor after every epoch (default 0.98)
+  --units N        state size (copy 128, MNIST 512)
+  --block-size N   Block-HadamRNN block size (default 32)
+  --bits N         bits of the input and read-out matrices (default 4)
+  --out DIR        run folder (default artifacts/runs/<task>-<model>)
+  --resume         continue from the checkpoint in --out
+  --seed N         data seed (default 1)
+  --train-size N   MNIST training examples used (default 50000)
+  --eval-size N    validation and test examples used (copy 256, MNIST 10000)
+  --log-every N    without a terminal, print progress every N steps (default 10)`;
+
+const API = 'tfjs-hadamrnn train';
+
+function parseValue(flag: string, kind: Kind, raw: string, choices?: readonly string[]): unknown {
+  if (kind === 'string') {
+    if (choices != null && !choices.includes(raw)) {
+      throw new Error(
+        `${API}: ${flag} '${raw}' is not valid; expected one of ${choices.join(', ')}`,
+      );
+    }
+    return raw;
+  }
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new Error(`${API}: ${flag} expects a number, got '${raw}'`);
+  }
+  if (kind === 'number' && !(value > 0)) {
+    throw new Error(`${API}: ${flag} must be a positive number, got ${raw}`);
+  }
+  if (kind === 'int' && !Number.isInteger(value)) {
+    throw new Error(`${API}: ${flag} must be an integer, got ${raw}`);
+  }
+  if (kind === 'positiveInt' && !(Number.isInteger(value) && value >= 1)) {
+    throw new Error(`${API}: ${flag} must be a positive integer, got ${raw}`);
+  }
+  return value;
+}
+
+/**
+ * Parses the arguments after `train`: a task name, then `--flag value` pairs (or `--flag=value`).
+ * Throws an Error naming the flag, the value and the rule on any mistake.
+ */
+export function parseTrainArgs(argv: readonly string[]): TrainOptions {
+  const [task, ...rest] = argv;
+  if (task == null || task.startsWith('-')) {
+    throw new Error(`${API}: missing task; expected one of ${TASK_NAMES.join(', ')}`);
+  }
+  if (!(TASK_NAMES as readonly string[]).includes(task)) {
+    throw new Error(`${API}: unknown task '${task}'; expected one of ${TASK_NAMES.join(', ')}`);
+  }
+  const options: Record<string, unknown> = {
+    ...TASK_DEFAULTS[task as TaskName],
+    task,
+    resume: false,
+  };
+  const given = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const [flag, inline] = rest[i].includes('=')
+      ? rest[i].split(/=(.*)/s, 2)
+      : [rest[i], undefined];
+    const spec = FLAGS[flag];
+    if (spec == null) {
+      throw new Error(
+        `${API}: unknown option '${flag}'; expected one of ${Object.keys(FLAGS).join(', ')}`,
+      );
+    }
+    if (given.has(flag)) {
+      throw new Error(`${API}: option ${flag} given twice`);
+    }
+    given.add(flag);
+    if (spec.kind === 'flag') {
+      if (inline != null) {
+        throw new Error(`${API}: ${flag} takes no value, got '${inline}'`);
+      }
+      options[spec.key] = true;
+      continue;
+    }
+    const raw = inline ?? rest[++i];
+    if (raw == null || (inline == null && raw.startsWith('--'))) {
+      throw new Error(`${API}: ${flag} needs a value`);
+    }
+    options[spec.key] = parseValue(flag, spec.kind, raw, spec.choices);
+  }
+  if (task !== 'copy' && given.has('--T')) {
+    throw new Error(`${API}: --T applies to the copy task only; ${task} has T = 784`);
+  }
+  if (!((options.lrDecay as number) <= 1)) {
+    throw new Error(`${API}: --lr-decay must be in (0, 1], got ${String(options.lrDecay)}`);
+  }
+  options.out ??= `artifacts/runs/${task}-${String(options.model)}`;
+  options.given = [...given].map((flag) => FLAGS[flag].key);
+  return options as unknown as TrainOptions;
+}

@@ -1,0 +1,84 @@
+/// <reference types="node" />
+/**
+ * Checkpoints of a training run, one folder rewritten after every epoch:
+ * `model.json` + weight shards (the tfjs layers format, written and read by this package's
+ * `fileSystem` IO handler, loadable with `tf.loadLayersModel('file://…')`),
+ * `optimizer.bin` (Adam's moments and iteration count) and `state.json` (epoch, step, learning
+ * rate, history and the optimizer's weight specs). A new checkpoint is written beside the old one
+ * and swapped in by renames, so an interrupted save leaves the previous checkpoint usable.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { io, type Optimizer, type Tensor } from '@tensorflow/tfjs-core';
+import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
+import { fileSystem } from '../io/register';
+import type { TrainState } from './train_state';
+
+const OPTIMIZER_FILE = 'optimizer.bin';
+const STATE_FILE = 'state.json';
+
+/** The checkpoint folder of a run folder. */
+export function checkpointDir(outDir: string): string {
+  return join(outDir, 'checkpoint');
+}
+
+function bytesOf(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
+  return new Uint8Array(io.concatenateArrayBuffers(Array.isArray(data) ? data : [data]));
+}
+
+/** Writes the checkpoint of a run: model, optimizer state and `state`. */
+export async function saveCheckpoint(
+  outDir: string,
+  model: LayersModel,
+  optimizer: Optimizer,
+  state: TrainState,
+): Promise<void> {
+  const dir = checkpointDir(outDir);
+  const next = `${dir}.next`;
+  await rm(next, { recursive: true, force: true });
+  await mkdir(next, { recursive: true });
+  await model.save(fileSystem(next));
+  const optimizerWeights = await optimizer.getWeights();
+  const encoded = await io.encodeWeights(optimizerWeights);
+  await writeFile(join(next, OPTIMIZER_FILE), bytesOf(encoded.data));
+  await writeFile(
+    join(next, STATE_FILE),
+    JSON.stringify({ ...state, optimizerSpecs: encoded.specs }, null, 1),
+  );
+  await rm(`${dir}.old`, { recursive: true, force: true });
+  await rename(dir, `${dir}.old`).catch(() => undefined);
+  await rename(next, dir);
+  await rm(`${dir}.old`, { recursive: true, force: true });
+}
+
+/** A checkpoint read back: the model, its state, and the optimizer weights to restore. */
+export interface LoadedCheckpoint {
+  model: LayersModel;
+  state: TrainState;
+  optimizerWeights: { name: string; tensor: Tensor }[];
+}
+
+/** Reads the checkpoint of run folder `outDir`; throws a clear error when there is none. */
+export async function loadCheckpoint(outDir: string): Promise<LoadedCheckpoint> {
+  const dir = checkpointDir(outDir);
+  let stateText: string;
+  try {
+    stateText = await readFile(join(dir, STATE_FILE), 'utf8');
+  } catch {
+    throw new Error(`tfjs-hadamrnn train: --resume found no checkpoint in ${dir}`);
+  }
+  const { optimizerSpecs, ...state } = JSON.parse(stateText) as TrainState & {
+    optimizerSpecs: io.WeightsManifestEntry[];
+  };
+  const model = await loadLayersModel(fileSystem(dir));
+  const data = await readFile(join(dir, OPTIMIZER_FILE));
+  const tensors = io.decodeWeights(
+    data.buffer.slice(data.byteOffset, data.byteOffset + data.length),
+    optimizerSpecs,
+  );
+  const optimizerWeights = optimizerSpecs.map((spec) => ({
+    name: spec.name,
+    tensor: tensors[spec.name],
+  }));
+  return { model, state, optimizerWeights };
+}

@@ -1,0 +1,30 @@
+/// <reference types="node" />
+/**
+ * Entry point of the `tfjs-hadamrnn` command (bin/tfjs-hadamrnn.js): `tfjs-hadamrnn train <task>
+ * [options]`. Returns the process exit code; errors are printed as one line, without a stack.
+ */
+import { parseTrainArgs, USAGE } from './args';
+import type { ProgressSink } from './progress';
+import { runTrain } from './run_train';
+
+/** Runs the CLI with `argv` (the arguments after the command name). */
+export async function main(
+  argv: readonly string[],
+  sink: ProgressSink = process.stderr,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command == null || command === '--help' || command === '-h' || rest.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return command == null ? 1 : 0;
+  }
+  try {
+    if (command !== 'train') {
+      throw new Error(`tfjs-hadamrnn: unknown command '${command}'; expected train`);
+    }
+    await runTrain(parseTrainArgs(rest), sink, `tfjs-hadamrnn ${argv.join(' ')}`);
+    return 0;
+  } catch (error) {
+    sink.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The models the CLI trains, all `input → recurrent layer → per-step or last-step read-out` with
+ * logits out (the loss applies the softmax): HadamRNN and Block-HadamRNN with p-bit input and
+ * read-out matrices, and the full-precision baselines LSTM, GRU, SimpleRNN and oRNN.
+ */
+import { dispose, tensor2d } from '@tensorflow/tfjs-core';
+import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
+import { hadamRNN } from '../layers/hadam_rnn';
+import { quantizedDense } from '../layers/quantized_dense';
+import { UniformSte } from '../quantizers/uniform_ste';
+import { orthogonalMatrix } from './orthogonal_init';
+import { OrthogonalRNN } from './orthogonal_rnn';
+import type { Task } from './tasks/task';
+
+/** Names accepted by `--model`. */
+export const MODEL_NAMES = [
+  'hadamrnn',
+  'block-hadamrnn',
+  'lstm',
+  'gru',
+  'simplernn',
+  'ornn',
+] as const;
+/** One of {@link MODEL_NAMES}. */
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** What shapes a model besides the task. */
+export interface ModelOptions {
+  model: ModelName;
+  /** State size (a power of two for the HadamRNN models). */
+  units: number;
+  /** Block size of Block-HadamRNN (ignored by the other models). */
+  blockSize: number;
+  /** Bits of HadamRNN's input matrix U and read-out V. */
+  bits: number;
+  /** Seed of the HadamRNN and oRNN initial weights (the tfjs baselines draw theirs unseeded). */
+  seed: number;
+}
+
+/** True for the models with binary or ternary recurrent weights and quantized U and V. */
+export function isHadamard(model: ModelName): boolean {
+  return model === 'hadamrnn' || model === 'block-hadamrnn';
+}
+
+/** Builds the untrained model for `task`: inputs [batch, T, inputDim], logits out. */
+export function buildModel(task: Task, options: ModelOptions): LayersModel {
+  const { model, units, bits, seed } = options;
+  const inputShape = [task.timeSteps, task.inputDim];
+  const returnSequences = task.labelsEveryStep;
+  const rnnArgs = { units, returnSequences, inputShape };
+  // tfjs baselines: seeded Glorot input kernel; the orthogonal recurrent kernel is written after
+  // building (see orthogonal_init.ts), so the config records a cheap 'zeros' initializer.
+  const baselineArgs = {
+    ...rnnArgs,
+    kernelInitializer: initializers.glorotUniform({ seed }),
+    recurrentInitializer: initializers.zeros(),
+  };
+  let recurrent: layers.Layer;
+  switch (model) {
+    case 'hadamrnn':
+    case 'block-hadamrnn':
+      recurrent = hadamRNN({
+        ...rnnArgs,
+        blockSize: model === 'hadamrnn' ? units : options.blockSize,
+        kernelQuantizer: new UniformSte({ bits }),
+        // The layer's default initializers, seeded.
+        kernelInitializer: initializers.glorotUniform({ seed }),
+        recurrentInitializer: initializers.randomUniform({
+          minval: -Math.sqrt(6 / (1 + units)),
+          maxval: Math.sqrt(6 / (1 + units)),
+          seed: seed + 1,
+        }),
+      });
+      break;
+    case 'lstm':
+      recurrent = layers.lstm(baselineArgs);
+      break;
+    case 'gru':
+      recurrent = layers.gru(baselineArgs);
+      break;
+    case 'simplernn':
+      recurrent = layers.simpleRNN(baselineArgs);
+      break;
+    case 'ornn':
+      recurrent = new OrthogonalRNN({ ...rnnArgs, seed });
+      break;
+  }
+  const readoutInitializer = initializers.glorotUniform({ seed: seed + 2 });
+  const readout = isHadamard(model)
+    ? quantizedDense({
+        units: task.classes,
+        kernelQuantizer: new UniformSte({ bits }),
+        kernelInitializer: readoutInitializer,
+      })
+    : layers.dense({ units: task.classes, kernelInitializer: readoutInitializer });
+  const built = sequential({ layers: [recurrent, readout] });
+  if (!isHadamard(model) && model !== 'ornn') {
+    writeOrthogonalRecurrentKernel(recurrent, seed + 3);
+  }
+  return built;
+}
+
+/** Sets the `recurrent_kernel` [units, gates·units] of a tfjs RNN layer to an orthogonal matrix. */
+function writeOrthogonalRecurrentKernel(layer: layers.Layer, seed: number): void {
+  const kernel = layer.weights.find((w) => w.name.endsWith('/recurrent_kernel'))!;
+  const [rows, cols] = kernel.shape as number[];
+  const values = tensor2d(orthogonalMatrix(rows, cols, seed), [rows, cols]);
+  kernel.write(values);
+  dispose(values);
+}

@@ -21,6 +21,7 @@ import { run as wasmKernel } from './wasm_kernel';
 import { run as wasmLayers } from './wasm_layers';
 import { run as wasmTransform } from './wasm_transform';
 import { run as webglTransform } from './webgl';
+import { run as webglLayers } from './webgl_layers';
 
 /** Every bench module, in the order of docs/benchmarks.md. Add new modules here. */
 const MODULES: BenchModule[] = [
@@ -29,6 +30,7 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_kernel', run: wasmKernel },
   { name: 'wasm_layers', run: wasmLayers },
   { name: 'webgl_transform', run: webglTransform },
+  { name: 'webgl_layers', run: webglLayers },
 ];
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'benchmarks.md');

@@ -25,8 +25,14 @@ export interface StaticServer {
   close: () => Promise<void>;
 }
 
-/** Serves `mounts` (URL prefix such as '/' or '/build/' -> directory) on 127.0.0.1. */
-export async function startStaticServer(mounts: Record<string, string>): Promise<StaticServer> {
+/**
+ * Serves `mounts` (URL prefix such as '/' or '/build/' -> directory) on 127.0.0.1, on `port`
+ * (default 0: a free port).
+ */
+export async function startStaticServer(
+  mounts: Record<string, string>,
+  port = 0,
+): Promise<StaticServer> {
   // Longest prefix first, so '/build/' wins over '/'.
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)] as const)
@@ -55,10 +61,13 @@ export async function startStaticServer(mounts: Record<string, string>): Promise
     });
     createReadStream(target).pipe(response);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', done);
+  });
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${address.port}/`,
     close: () =>
       new Promise<void>((done, fail) => {
         server.closeAllConnections();

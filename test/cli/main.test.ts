@@ -1,0 +1,149 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import type { RunMetrics } from '../../src/cli/report';
+import type { TrainState } from '../../src/cli/train_state';
+
+/** Runs the CLI, returning its exit code and everything it wrote to the sink. */
+async function cli(...argv: string[]): Promise<{ code: number; output: string }> {
+  let output = '';
+  const code = await main(argv, { isTTY: false, write: (text) => void (output += text) });
+  return { code, output };
+}
+
+const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
+
+describe('tfjs-hadamrnn train (end to end, cpu)', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'hadamrnn-cli-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    ['smnist', 'hadamrnn'],
+    ['pmnist', 'block-hadamrnn'],
+  ])(
+    '%s with %s: one short epoch, checkpoint, metrics, plot, then --resume',
+    async (task, model) => {
+      const out = join(root, task);
+      const common = [
+        '--model',
+        model,
+        '--units',
+        '16',
+        '--block-size',
+        '4',
+        '--batch',
+        '8',
+        '--steps',
+        '2',
+      ];
+      const small = ['--train-size', '16', '--eval-size', '8', '--out', out];
+      const first = await cli('train', task, ...common, ...small, '--epochs', '1');
+      expect(first.output).toContain(`${task} T=784, ${model} 16 units`);
+      expect(first.code).toBe(0);
+      const modelJson = readJson<{
+        format: string;
+        weightsManifest: { paths: string[]; weights: { name: string }[] }[];
+      }>(join(out, 'checkpoint', 'model.json'));
+      expect(modelJson.format).toBe('layers-model');
+      expect(modelJson.weightsManifest[0].weights.map((w) => w.name.split('/')[1])).toEqual([
+        'kernel',
+        'recurrent_kernel',
+        'bias',
+        'kernel',
+        'bias',
+      ]);
+      const shards = modelJson.weightsManifest.flatMap((group) => group.paths);
+      for (const file of [...shards, 'optimizer.bin', 'state.json']) {
+        expect(existsSync(join(out, 'checkpoint', file))).toBe(true);
+      }
+      let metrics = readJson<RunMetrics>(join(out, 'metrics.json'));
+      expect(metrics).toMatchObject({
+        status: 'done',
+        task,
+        model,
+        epochs: 1,
+        steps: 2,
+        backend: 'cpu',
+      });
+      expect(metrics.test!.accuracy).toBeGreaterThanOrEqual(0);
+      expect(metrics.test!.loss).toBeGreaterThan(0);
+      expect(metrics.modelSize.parameters).toBeGreaterThan(0);
+      expect(readFileSync(join(out, 'curve.svg'), 'utf8')).toMatch(
+        /^<svg[^]*<polyline[^]*<\/svg>\n$/,
+      );
+      const epoch1 = readJson<TrainState>(join(out, 'checkpoint', 'state.json')).epochs[0];
+      const size = metrics.modelSize;
+
+      const again = await cli('train', task, ...small, '--epochs', '2', '--resume');
+      expect(again.code).toBe(0);
+      expect(again.output).toContain('resuming after epoch 1 (step 2)');
+      metrics = readJson<RunMetrics>(join(out, 'metrics.json'));
+      expect(metrics).toMatchObject({ epochs: 2, steps: 4 });
+      expect(metrics.history.epochs[0]).toEqual(epoch1);
+      // The reloaded model is counted like the built one (its weight names gain suffixes).
+      expect(metrics.modelSize).toEqual(size);
+      // Adam's state came back: the restored iteration count continued from 2.
+      const state = readJson<TrainState>(join(out, 'checkpoint', 'state.json'));
+      expect(state.learningRate).toBeCloseTo(1e-3 * 0.98 ** 2, 12);
+      expect(state.options).toMatchObject({ model, units: 16, batch: 8 });
+    },
+  );
+
+  it('trains every baseline one step on a short copy task', async () => {
+    for (const model of ['lstm', 'gru', 'simplernn', 'ornn']) {
+      const out = join(root, `copy-${model}`);
+      const run = await cli(
+        'train',
+        'copy',
+        '--model',
+        model,
+        '--T',
+        '20',
+        '--units',
+        '8',
+        '--batch',
+        '4',
+        '--steps',
+        '1',
+        '--epochs',
+        '1',
+        '--eval-size',
+        '4',
+        '--out',
+        out,
+      );
+      expect(run.code).toBe(0);
+      const metrics = readJson<RunMetrics>(join(out, 'metrics.json'));
+      expect(metrics.modelSize.paperBits).toBe(metrics.modelSize.parameters * 32);
+      expect(Number.isFinite(metrics.test!.loss)).toBe(true);
+    }
+  });
+
+  it('reports argument, resume and checkpoint errors in one line with exit code 2', async () => {
+    expect(await cli('train', 'cifar')).toEqual({
+      code: 2,
+      output: "tfjs-hadamrnn train: unknown task 'cifar'; expected one of copy, smnist, pmnist\n",
+    });
+    expect(await cli('fit', 'copy')).toEqual({
+      code: 2,
+      output: "tfjs-hadamrnn: unknown command 'fit'; expected train\n",
+    });
+    const empty = join(root, 'empty');
+    expect((await cli('train', 'copy', '--resume', '--out', empty)).output).toBe(
+      `tfjs-hadamrnn train: --resume found no checkpoint in ${join(empty, 'checkpoint')}\n`,
+    );
+    const existing = join(root, 'smnist');
+    expect((await cli('train', 'smnist', '--out', existing)).output).toContain(
+      'already holds a checkpoint; pass --resume',
+    );
+    expect(
+      (await cli('train', 'smnist', '--out', existing, '--resume', '--units', '32')).output,
+    ).toBe(
+      'tfjs-hadamrnn train: --resume: option units is 32 but the checkpoint was trained with 16\n',
+    );
+  });
+});

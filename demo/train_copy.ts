@@ -117,10 +117,29 @@ async function main(): Promise<void> {
 
   const kernelQuantizer =
     options.bits === 0 ? null : { className: 'HadamUniformSte', config: { bits: options.bits } };
+  // Initializers seeded from --seed, like the data: a run is reproducible on a given backend.
+  const seed = options.seed;
+  const limit = Math.sqrt(6 / (1 + units));
   const model = tfl.sequential({
     layers: [
-      hadamRNN({ units, returnSequences: true, inputShape: [T, INPUT_CLASSES], kernelQuantizer }),
-      quantizedDense({ units: OUTPUT_CLASSES, activation: 'softmax', kernelQuantizer }),
+      hadamRNN({
+        units,
+        returnSequences: true,
+        inputShape: [T, INPUT_CLASSES],
+        kernelQuantizer,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+        recurrentInitializer: tfl.initializers.randomUniform({
+          minval: -limit,
+          maxval: limit,
+          seed: seed + 1,
+        }),
+      }),
+      quantizedDense({
+        units: OUTPUT_CLASSES,
+        activation: 'softmax',
+        kernelQuantizer,
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }),
+      }),
     ],
   });
   model.compile({

@@ -77,11 +77,17 @@ export function fileSystem(path: string, options: FileSystemOptions = {}): FileS
 
 /** The handler {@link fileSystem} returns. */
 export class FileSystemHandler implements io.IOHandler {
+  /** The model folder (a `model.json` path is taken as its folder). */
   readonly path: string;
+  /** Largest weight shard written, in bytes. */
   readonly shardBytes: number;
+  /** Largest model.json read, in bytes. */
   readonly maxModelJsonBytes: number;
+  /** Largest total of weight bytes read. */
   readonly maxWeightBytes: number;
+  /** Whether load builds the topology on trial and checks it against the weights manifest. */
   readonly checkTopology: boolean;
+  /** Whether load refuses what tfjs would tolerate (see FileSystemOptions.strict). */
   readonly strict: boolean;
 
   constructor(path: string, options: FileSystemOptions = {}) {

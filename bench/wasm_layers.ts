@@ -31,11 +31,18 @@ const MODELS: Record<string, () => tfl.layers.Layer> = {
 
 /** The layer alone: no read-out, whose cost (the same for every model) would dilute the ratio. */
 function buildModel(layer: tfl.layers.Layer): tfl.Sequential {
-  return tfl.sequential({ layers: [tfl.layers.inputLayer({ inputShape: [STEPS, INPUTS] }), layer] });
+  return tfl.sequential({
+    layers: [tfl.layers.inputLayer({ inputShape: [STEPS, INPUTS] }), layer],
+  });
 }
 
 /** One training step as fit runs it: loss, gradients of every trainable weight, Adam update. */
-function trainStep(model: tfl.Sequential, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): void {
+function trainStep(
+  model: tfl.Sequential,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+): void {
   const cost = optimizer.minimize(
     () => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor),
     true,
@@ -48,11 +55,17 @@ export async function run(): Promise<BenchSection> {
   await tf.setBackend('wasm');
   const x = tf.randomNormal([BATCH, STEPS, INPUTS]);
   const y = tf.randomNormal([BATCH, STEPS, UNITS]);
-  const models = Object.fromEntries(Object.entries(MODELS).map(([name, make]) => [name, buildModel(make())]));
-  const optimizers = Object.fromEntries(Object.keys(MODELS).map((name) => [name, tf.train.adam(1e-3)]));
+  const models = Object.fromEntries(
+    Object.entries(MODELS).map(([name, make]) => [name, buildModel(make())]),
+  );
+  const optimizers = Object.fromEntries(
+    Object.keys(MODELS).map((name) => [name, tf.train.adam(1e-3)]),
+  );
   const few = { warmupMs: 0, budgetMs: 0 };
   const predict = measure(
-    Object.fromEntries(Object.entries(models).map(([name, m]) => [name, () => tf.dispose(m.predict(x))])),
+    Object.fromEntries(
+      Object.entries(models).map(([name, m]) => [name, () => tf.dispose(m.predict(x))]),
+    ),
     { ...few, minSamples: 3 },
   );
   console.log('  predict timed');
@@ -81,7 +94,8 @@ export async function run(): Promise<BenchSection> {
     `${what}: HadamRNN is ${speedup[key].toFixed(0)}× faster than simpleRNN (target ≥ ${TARGETS[key]}×: ` +
     `${speedup[key] >= TARGETS[key] ? 'met' : 'not met'}).`;
   return {
-    title: 'wasm: HadamRNN layer vs tfjs recurrent layers (128 units, T = 1000, batch 32, 10 inputs)',
+    title:
+      'wasm: HadamRNN layer vs tfjs recurrent layers (128 units, T = 1000, batch 32, 10 inputs)',
     intro: [
       'Each model is `inputLayer → recurrent layer (returnSequences)`: the layer alone, with no ' +
         'read-out (a read-out costs every model the same and would only dilute the ratio). ' +

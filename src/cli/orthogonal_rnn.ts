@@ -103,7 +103,7 @@ export class OrthogonalRNN extends layers.Layer {
       'kernel',
       [inputDim, n],
       'float32',
-      initializers.glorotUniform({}),
+      initializers.glorotUniform({ seed: this.seed }),
     );
     this.recurrentKernel = this.addWeight(
       'recurrent_kernel',

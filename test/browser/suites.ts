@@ -43,6 +43,10 @@ export const BROWSER_SUITES: Record<string, BrowserSuite> = {
     load: () => import('../conformance/hadam_rnn_layer.test'),
     backends: ['webgl', 'wasm', 'cpu'],
   },
+  model_leaks: {
+    load: () => import('./suites/model_leaks.suite'),
+    backends: ['webgl'],
+  },
   webgl_kernels: {
     load: () => import('./suites/webgl_kernels.suite'),
     backends: ['webgl', 'webgl1'],

@@ -12,10 +12,14 @@ import { hadamRNN, quantizedDense } from '../src';
 import { useBackend } from '../src/cli/backend';
 import { ProgressBar } from '../src/cli/progress';
 import { Random } from '../src/cli/random';
-import { copyBaselineLoss, copySequences, COPY_SYMBOLS } from '../src/cli/tasks/copy_task';
+import {
+  copyBaselineLoss,
+  copyOneHotBatch,
+  COPY_INPUT_CLASSES as INPUT_CLASSES,
+  COPY_OUTPUT_CLASSES as OUTPUT_CLASSES,
+  COPY_SYMBOLS,
+} from '../src/cli/tasks/copy_task';
 
-const INPUT_CLASSES = 10;
-const OUTPUT_CLASSES = 9;
 /** Steps trained per `fit` call: each call gets fresh sequences. */
 const STEPS_PER_FIT = 25;
 
@@ -65,21 +69,6 @@ function parseOptions(argv: string[]): DemoOptions {
     (options as unknown as Record<string, unknown>)[key] = parsed;
   }
   return options;
-}
-
-/** One-hot inputs and targets of `count` copy sequences. */
-function copyBatch(T: number, count: number, random: Random): { x: tf.Tensor3D; y: tf.Tensor3D } {
-  const { inputs, labels } = copySequences(T, count, random);
-  return tf.tidy(() => ({
-    x: tf.cast(
-      tf.oneHot(tf.tensor2d(inputs, [count, T], 'int32'), INPUT_CLASSES),
-      'float32',
-    ) as tf.Tensor3D,
-    y: tf.cast(
-      tf.oneHot(tf.tensor2d(labels, [count, T], 'int32'), OUTPUT_CLASSES),
-      'float32',
-    ) as tf.Tensor3D,
-  }));
 }
 
 /** Mean cross-entropy over every step, and accuracy on the recalled symbols (last K steps). */
@@ -156,7 +145,7 @@ async function main(): Promise<void> {
   let runningAccuracy = 0;
   while (done < steps) {
     const chunk = Math.min(STEPS_PER_FIT, steps - done);
-    const { x, y } = copyBatch(T, chunk * batch, random);
+    const { x, y } = copyOneHotBatch(T, chunk * batch, random);
     await model.fit(x, y, {
       batchSize: batch,
       epochs: 1,
@@ -186,7 +175,7 @@ async function main(): Promise<void> {
   }
   const trainSeconds = (Date.now() - start) / 1000;
 
-  const test = copyBatch(T, 256, new Random(options.seed + 1_000_003));
+  const test = copyOneHotBatch(T, 256, new Random(options.seed + 1_000_003));
   const { crossEntropy, accuracy } = score(model, test.x, test.y);
   const baseline = copyBaselineLoss(T);
   console.log(

@@ -2,27 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN, quantizedDense } from '../../src';
 import { Random } from '../../src/cli/random';
-import { copyBaselineLoss, copySequences } from '../../src/cli/tasks/copy_task';
+import {
+  copyBaselineLoss,
+  copyOneHotBatch,
+  COPY_INPUT_CLASSES as INPUT_CLASSES,
+  COPY_OUTPUT_CLASSES as OUTPUT_CLASSES,
+} from '../../src/cli/tasks/copy_task';
 import { describeEachBackend, WASM } from '../harness/backends';
 
 const T = 20;
-const INPUT_CLASSES = 10;
-const OUTPUT_CLASSES = 9;
 const SEED = 1;
-
-function copyData(count: number, seed: number): { x: tf.Tensor3D; y: tf.Tensor3D } {
-  const { inputs, labels } = copySequences(T, count, new Random(seed));
-  return tf.tidy(() => ({
-    x: tf.cast(
-      tf.oneHot(tf.tensor2d(inputs, [count, T], 'int32'), INPUT_CLASSES),
-      'float32',
-    ) as tf.Tensor3D,
-    y: tf.cast(
-      tf.oneHot(tf.tensor2d(labels, [count, T], 'int32'), OUTPUT_CLASSES),
-      'float32',
-    ) as tf.Tensor3D,
-  }));
-}
 
 describeEachBackend(
   'HadamRNN learns a small copy task with fit',
@@ -52,8 +41,8 @@ describeEachBackend(
         ],
       });
       model.compile({ optimizer: tf.train.adam(1e-2), loss: 'categoricalCrossentropy' });
-      const train = copyData(4096, 1);
-      const test = copyData(512, 2);
+      const train = copyOneHotBatch(T, 4096, new Random(1));
+      const test = copyOneHotBatch(T, 512, new Random(2));
       const baseline = copyBaselineLoss(T);
       const testLoss = () =>
         tf.tidy(

@@ -3,7 +3,7 @@
  * code: `K = 10` symbols drawn from 1..8, `T − 20` blanks (0), the marker 9, then 9 blanks; the
  * model must output blanks for the first `T − 10` steps and then the 10 symbols.
  */
-import { cast, oneHot, tensor2d, tidy } from '@tensorflow/tfjs-core';
+import { cast, oneHot, tensor2d, tidy, type Tensor3D } from '@tensorflow/tfjs-core';
 import { deriveSeed, Random } from '../random';
 import type { Batch, EvalSplit, Task } from './task';
 
@@ -12,10 +12,10 @@ export const COPY_SYMBOLS = 10;
 /** Symbols are drawn from 1..COPY_ALPHABET. */
 export const COPY_ALPHABET = 8;
 /** Input classes: blank 0, symbols 1..8, marker 9. */
-const INPUT_DIM = COPY_ALPHABET + 2;
+export const COPY_INPUT_CLASSES = COPY_ALPHABET + 2;
 const MARKER = COPY_ALPHABET + 1;
 /** Output classes: blank 0 and symbols 1..8. */
-const CLASSES = COPY_ALPHABET + 1;
+export const COPY_OUTPUT_CLASSES = COPY_ALPHABET + 1;
 /** Shortest T: the symbols, the marker and the blanks after it, with no delay. */
 export const MIN_COPY_T = 2 * COPY_SYMBOLS;
 const VALIDATION_STREAM = 1_000_001;
@@ -48,13 +48,41 @@ export function copySequences(
   return { inputs, labels };
 }
 
+/** Codes [count · T] one-hot encoded to a float32 [count, T, classes] tensor. */
+export function oneHotCodes(
+  codes: Int32Array,
+  count: number,
+  timeSteps: number,
+  classes: number,
+): Tensor3D {
+  return tidy(() =>
+    cast(oneHot(tensor2d(codes, [count, timeSteps], 'int32'), classes), 'float32'),
+  ) as Tensor3D;
+}
+
+/**
+ * `count` fresh copy sequences as `fit` takes them: one-hot inputs x [count, T, 10] and one-hot
+ * targets y [count, T, 9] (for a softmax read-out and categorical cross-entropy).
+ */
+export function copyOneHotBatch(
+  timeSteps: number,
+  count: number,
+  random: Random,
+): { x: Tensor3D; y: Tensor3D } {
+  const { inputs, labels } = copySequences(timeSteps, count, random);
+  return {
+    x: oneHotCodes(inputs, count, timeSteps, COPY_INPUT_CLASSES),
+    y: oneHotCodes(labels, count, timeSteps, COPY_OUTPUT_CLASSES),
+  };
+}
+
 function toBatch(
   timeSteps: number,
   count: number,
   codes: { inputs: Int32Array; labels: Int32Array },
 ): Batch {
   return tidy(() => ({
-    x: cast(oneHot(tensor2d(codes.inputs, [count, timeSteps], 'int32'), INPUT_DIM), 'float32'),
+    x: oneHotCodes(codes.inputs, count, timeSteps, COPY_INPUT_CLASSES),
     labels: tensor2d(codes.labels, [count, timeSteps], 'int32'),
   })) as Batch;
 }
@@ -90,8 +118,8 @@ export function copyTask(options: CopyTaskOptions): Task {
   return {
     name: 'copy',
     timeSteps,
-    inputDim: INPUT_DIM,
-    classes: CLASSES,
+    inputDim: COPY_INPUT_CLASSES,
+    classes: COPY_OUTPUT_CLASSES,
     labelsEveryStep: true,
     scoredSteps: COPY_SYMBOLS,
     trainSize: null,

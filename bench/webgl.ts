@@ -1,15 +1,11 @@
 /**
  * webgl backend, in headless Chromium: `hadamardTransform` against `tf.matMul` with the dense
- * Sylvester matrix, at every maximum radix of the butterfly passes. Bundles bench/webgl_page.ts,
- * serves it on the loopback interface and reads the page's timings back.
+ * Sylvester matrix, at every maximum radix of the butterfly passes, measured by bench/webgl_page.ts
+ * in a page that bench/chromium_page.ts serves on the loopback interface.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { launchChromium } from '../test/browser/chromium';
+import { resolve } from 'node:path';
 import { isSoftwareRenderer } from '../test/browser/page/webgl_info';
-import { startStaticServer } from '../test/browser/server';
+import { runBenchPage } from './chromium_page';
 import { formatNs, formatRatio, nsPerElement, type BenchSection } from './harness';
 import type { WebGLBench, WebGLBenchPlan } from './webgl_page';
 
@@ -22,49 +18,11 @@ const PLAN: WebGLBenchPlan = {
 /** The target of issue 5, checked at n = 512, batch 64. */
 const TARGET = { n: 512, batch: 64, minSpeedup: 10 };
 
-/** Runs the page in Chromium and returns what it measured. */
-async function measureInChromium(): Promise<WebGLBench & { chromium: string }> {
-  const outdir = mkdtempSync(join(tmpdir(), 'hadamrnn-bench-'));
-  const browser = await launchChromium();
-  const server = await startStaticServer({ '/': outdir });
-  try {
-    await build({
-      entryPoints: [resolve(__dirname, 'webgl_page.ts')],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      outfile: join(outdir, 'bench.js'),
-      logLevel: 'error',
-    });
-    writeFileSync(
-      join(outdir, 'index.html'),
-      '<!doctype html><meta charset="utf-8"><script type="module" src="./bench.js"></script>',
-    );
-    const page = await browser.context.newPage();
-    await page.goto(server.url);
-    await page.waitForFunction(() => 'hadamrnnBench' in window);
-    const agent = await page.evaluate(() => navigator.userAgent);
-    const chromium = /Chrome\/([\d.]+)/.exec(agent)?.[1] ?? 'unknown';
-    const bench = await page.evaluate(
-      (plan) =>
-        (
-          window as unknown as {
-            hadamrnnBench: { run: (plan: WebGLBenchPlan) => Promise<WebGLBench> };
-          }
-        ).hadamrnnBench.run(plan),
-      PLAN,
-    );
-    return { ...bench, chromium };
-  } finally {
-    await browser.close();
-    await server.close();
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 export async function run(): Promise<BenchSection> {
-  const result = await measureInChromium();
+  const result = await runBenchPage<WebGLBenchPlan, WebGLBench>(
+    resolve(__dirname, 'webgl_page.ts'),
+    PLAN,
+  );
   const software = isSoftwareRenderer(result.renderer);
   const label = software ? 'software rendering (SwiftShader)' : 'GPU';
   const rows: string[][] = [];

@@ -10,24 +10,17 @@ import { hadamardTransform as hadamardTransformKernel } from '../src/kernels/cpu
 import { CPU_WASM_FLAG } from '../src/kernels/cpu/private_wasm';
 import { fwht } from '../src/kernels/fwht';
 import {
+  DENSE_COMPARISON,
+  denseSampling,
   formatNs,
   formatRatio,
   measure,
   nsPerElement,
   type BenchSection,
-  type SampleOptions,
 } from './harness';
-
-const SIZES = [64, 128, 256, 512, 1024, 2048, 4096];
-const BATCHES = [1, 64];
 
 /** The targets of issue 2, checked at n = 512, batch 64. */
 const TARGET = { n: 512, batch: 64, minSpeedup: 10, maxKernelNsPerElement: 4 };
-
-/** Dense products of 64 × 4096 × 4096 take seconds here: fewer samples for them. */
-function samplingFor(n: number, batch: number): SampleOptions {
-  return n * n * batch >= 2 ** 28 ? { minSamples: 3, budgetMs: 0 } : { budgetMs: 1200 };
-}
 
 /** Times the four cases for every size and writes one table row each. */
 export async function run(): Promise<BenchSection> {
@@ -36,9 +29,9 @@ export async function run(): Promise<BenchSection> {
   const backend = tf.backend();
   const rows: string[][] = [];
   let atTarget: TargetFigures | undefined;
-  for (const n of SIZES) {
+  for (const n of DENSE_COMPARISON.sizes) {
     const dense = sylvester(n, { normalize: true });
-    for (const batch of BATCHES) {
+    for (const batch of DENSE_COMPARISON.batches) {
       const x = tf.randomNormal([batch, n]);
       const attrs = { blockSize: n, normalize: true };
       const values = backend.readSync(x.dataId) as Float32Array;
@@ -60,7 +53,7 @@ export async function run(): Promise<BenchSection> {
           },
           butterfly: () => fwht(values, reusedOutput, 0, values.length, n, 1 / Math.sqrt(n)),
         },
-        samplingFor(n, batch),
+        denseSampling(n, batch, 1200),
       );
       const elements = batch * n;
       const op = nsPerElement(timings.op.medianNs, elements);

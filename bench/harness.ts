@@ -107,6 +107,17 @@ function timeCalls(fn: () => void, repeats: number): number {
   return Number(process.hrtime.bigint() - start);
 }
 
+/** The sizes and batches at which the op is compared with the dense matMul on every backend. */
+export const DENSE_COMPARISON = { sizes: [64, 128, 256, 512, 1024, 2048, 4096], batches: [1, 64] };
+
+/**
+ * Sampling for a dense [batch, n] × [n, n] product: those of 64 × 4096 × 4096 and up take seconds
+ * per call here, so they get a few samples instead of a time budget.
+ */
+export function denseSampling(n: number, batch: number, budgetMs: number): SampleOptions {
+  return n * n * batch >= 2 ** 28 ? { minSamples: 3, budgetMs: 0 } : { budgetMs };
+}
+
 /** Median of an ascending array. */
 export function median(sorted: number[]): number {
   const mid = sorted.length >> 1;

@@ -6,40 +6,33 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardTransform, sylvester } from '../src';
 import {
+  DENSE_COMPARISON,
+  denseSampling,
   formatNs,
   formatRatio,
   measure,
   nsPerElement,
   type BenchSection,
-  type SampleOptions,
 } from './harness';
-
-const SIZES = [64, 128, 256, 512, 1024, 2048, 4096];
-const BATCHES = [1, 64];
 
 /** The target of issue 4, checked at n = 512, batch 64. */
 const TARGET = { n: 512, batch: 64, minSpeedup: 20 };
-
-/** Dense products of 64 × 4096 × 4096 take a while: fewer samples for them. */
-function samplingFor(n: number, batch: number): SampleOptions {
-  return n * n * batch >= 2 ** 28 ? { minSamples: 3, budgetMs: 0 } : { budgetMs: 1000 };
-}
 
 /** Times the op and the dense product for every size and writes one table row each. */
 export async function run(): Promise<BenchSection> {
   await tf.setBackend('wasm');
   const rows: string[][] = [];
   let speedupAtTarget = NaN;
-  for (const n of SIZES) {
+  for (const n of DENSE_COMPARISON.sizes) {
     const dense = sylvester(n, { normalize: true });
-    for (const batch of BATCHES) {
+    for (const batch of DENSE_COMPARISON.batches) {
       const x = tf.randomNormal([batch, n]);
       const timings = measure(
         {
           op: () => tf.dispose(hadamardTransform(x)),
           matMul: () => tf.dispose(tf.matMul(x, dense)),
         },
-        samplingFor(n, batch),
+        denseSampling(n, batch, 1000),
       );
       const elements = batch * n;
       const op = nsPerElement(timings.op.medianNs, elements);

@@ -10,6 +10,12 @@ export const BACKEND_NAMES = ['cpu', 'wasm'] as const;
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
+/** Values of `--signs`: HadamRNN's sign vector u trained (the paper) or fixed at its random
+ * initialization. */
+export const SIGN_MODES = ['trained', 'fixed'] as const;
+/** One of {@link SIGN_MODES}. */
+export type SignMode = (typeof SIGN_MODES)[number];
+
 /** Everything a training run is configured by. */
 export interface TrainOptions {
   task: TaskName;
@@ -29,6 +35,8 @@ export interface TrainOptions {
   blockSize: number;
   /** Bits of HadamRNN's input and read-out matrices. */
   bits: number;
+  /** Whether HadamRNN's sign vector u is trained or kept at its initialization. */
+  signs: SignMode;
   /** Run folder: checkpoint, metrics.json, curve.svg. */
   out: string;
   resume: boolean;
@@ -59,6 +67,7 @@ export const TASK_DEFAULTS: Readonly<
     units: 128,
     blockSize: 32,
     bits: 4,
+    signs: 'trained',
     seed: 1,
     trainSize: 0,
     evalSize: 256,
@@ -76,6 +85,7 @@ export const TASK_DEFAULTS: Readonly<
     units: 512,
     blockSize: 32,
     bits: 4,
+    signs: 'trained',
     seed: 1,
     trainSize: 50_000,
     evalSize: 10_000,
@@ -93,6 +103,7 @@ export const TASK_DEFAULTS: Readonly<
     units: 512,
     blockSize: 32,
     bits: 4,
+    signs: 'trained',
     seed: 1,
     trainSize: 50_000,
     evalSize: 10_000,
@@ -117,6 +128,7 @@ const FLAGS: Readonly<
   '--units': { key: 'units', kind: 'positiveInt' },
   '--block-size': { key: 'blockSize', kind: 'positiveInt' },
   '--bits': { key: 'bits', kind: 'positiveInt' },
+  '--signs': { key: 'signs', kind: 'string', choices: SIGN_MODES },
   '--out': { key: 'out', kind: 'string' },
   '--resume': { key: 'resume', kind: 'flag' },
   '--seed': { key: 'seed', kind: 'int' },
@@ -141,6 +153,8 @@ Options (defaults: the paper's settings for the task):
   --units N        state size (copy 128, MNIST 512)
   --block-size N   Block-HadamRNN block size (default 32)
   --bits N         bits of the input and read-out matrices (default 4)
+  --signs trained|fixed   train HadamRNN's sign vector u (default, the paper) or keep its
+                   random initial signs (learns the copy task in far fewer steps)
   --out DIR        run folder (default artifacts/runs/<task>-<model>)
   --resume         continue from the checkpoint in --out
   --seed N         data seed (default 1)

@@ -10,6 +10,7 @@ import { quantizedDense } from '../layers/quantized_dense';
 import { UniformSte } from '../quantizers/uniform_ste';
 import { orthogonalMatrix } from './orthogonal_init';
 import { OrthogonalRNN } from './orthogonal_rnn';
+import type { SignMode } from './args';
 import type { Task } from './tasks/task';
 
 /** Names accepted by `--model`. */
@@ -33,6 +34,8 @@ export interface ModelOptions {
   blockSize: number;
   /** Bits of HadamRNN's input matrix U and read-out V. */
   bits: number;
+  /** Whether HadamRNN's sign vector u is trained (default) or kept at its initialization. */
+  signs?: SignMode;
   /** Seed of the HadamRNN and oRNN initial weights (the tfjs baselines draw theirs unseeded). */
   seed: number;
 }
@@ -63,6 +66,7 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
         ...rnnArgs,
         blockSize: model === 'hadamrnn' ? units : options.blockSize,
         kernelQuantizer: new UniformSte({ bits }),
+        trainableSigns: options.signs !== 'fixed',
         // The layer's default initializers, seeded.
         kernelInitializer: initializers.glorotUniform({ seed }),
         recurrentInitializer: initializers.randomUniform({

@@ -28,6 +28,7 @@ const RUN_DEFINING: (keyof TrainOptions)[] = [
   'units',
   'blockSize',
   'bits',
+  'signs',
   'seed',
   'batch',
   'trainSize',
@@ -56,7 +57,8 @@ function resumedOptions(options: TrainOptions, saved: Record<string, unknown>): 
         `tfjs-hadamrnn train: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(saved[key])}`,
       );
     }
-    merged[key] = saved[key];
+    // Checkpoints written before an option existed ran with its default.
+    merged[key] = saved[key] ?? options[key];
   }
   return merged as unknown as TrainOptions;
 }

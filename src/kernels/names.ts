@@ -65,3 +65,18 @@ export type HadamardRecurrenceGradInputs = {
 };
 /** Attributes of `HadamardRecurrenceGrad`: those of the forward kernel. */
 export type HadamardRecurrenceGradAttrs = HadamardRecurrenceAttrs;
+
+/**
+ * The weight gradients of the affine map `y = x · K + bias` in one pass over the rows: for `x`
+ * [rows, inDim] and `dy` [rows, n], outputs `dk = xᵀ · dy` [inDim, n] and `db`, the sum of dy's
+ * rows [n]. Registered for wasm, where tfjs's matMul would repack dy (new at every training step)
+ * as its weights; other backends compute the same from stock ops.
+ */
+export const AffineWeightGrads = 'AffineWeightGrads';
+/** Inputs of `AffineWeightGrads`. */
+export type AffineWeightGradsInputs = {
+  /** Shape [rows, inDim], the affine map's input. */
+  x: TensorInfo;
+  /** Shape [rows, n], the gradient of the loss with respect to its output. */
+  dy: TensorInfo;
+};

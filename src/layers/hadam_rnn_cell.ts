@@ -14,7 +14,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { WeightClip } from '../constraints/weight_clip';
 import { hadamardTransform } from '../ops/hadamard_transform';
-import { describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
+import { checkBoolean, describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
 import { getActivation, type Activation } from './activation';
@@ -33,7 +33,7 @@ import {
   type Initializer,
   type Regularizer,
 } from './tfjs_bases';
-import { addTrainableWeight } from './weights';
+import { addLayerWeight } from './weights';
 
 /** Config keys of a HadamRNNCell, in getConfig order (after the generic layer keys). */
 export const HADAM_RNN_CELL_KEYS = [
@@ -45,6 +45,7 @@ export const HADAM_RNN_CELL_KEYS = [
   'recurrentRegularizer',
   'recurrentConstraint',
   'recurrentQuantizer',
+  'trainableSigns',
 ] as const;
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
@@ -71,6 +72,12 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
   /** Quantizer giving the signs s from u. Default `signSte` (sign(0) = +1, gradient clipped at
    * |u| > 1). */
   recurrentQuantizer?: QuantizerIdentifier;
+  /** Whether training updates u. Default true (the paper). false keeps the signs drawn at
+   * initialization: W stays a fixed binary orthogonal matrix, and only U, the bias (and the layers
+   * around) learn. Sign flips change every power of W, so a trained u can keep undoing what the
+   * other weights learned; with fixed signs the copy task trains in far fewer steps
+   * (docs/results.md). u is then a non-trainable weight, listed after the trainable ones. */
+  trainableSigns?: boolean;
 }
 
 /**
@@ -108,6 +115,8 @@ export class HadamRNNCell extends layers.RNNCell {
   readonly recurrentConstraint: Constraint | null;
   /** Gives s from u (default SignSte). */
   readonly recurrentQuantizer: Quantizer;
+  /** Whether training updates u. */
+  readonly trainableSigns: boolean;
   /** The latent recurrent vector u, once built. */
   recurrentKernel: LayerVariable | null = null;
 
@@ -141,18 +150,20 @@ export class HadamRNNCell extends layers.RNNCell {
       api,
       'recurrentQuantizer',
     )!;
+    this.trainableSigns = checkBoolean(api, 'trainableSigns', args.trainableSigns ?? true);
   }
 
   override build(inputShape: (number | null)[] | (number | null)[][]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as number[];
     const inputDim = shape[shape.length - 1];
     this.projection.addKernel(this, inputDim, this.units);
-    this.recurrentKernel = addTrainableWeight(this, {
+    this.recurrentKernel = addLayerWeight(this, {
       name: 'recurrent_kernel',
       shape: [this.units],
       initializer: this.recurrentInitializer,
       regularizer: this.recurrentRegularizer,
       constraint: this.recurrentConstraint,
+      trainable: this.trainableSigns,
     });
     this.projection.addBias(this, this.units);
     this.built = true;
@@ -196,6 +207,7 @@ export class HadamRNNCell extends layers.RNNCell {
       recurrentRegularizer: serializeObject(this.recurrentRegularizer),
       recurrentConstraint: serializeObject(this.recurrentConstraint),
       recurrentQuantizer: serializeObject(this.recurrentQuantizer),
+      trainableSigns: this.trainableSigns,
     };
   }
   static override fromConfig<T extends serialization.Serializable>(

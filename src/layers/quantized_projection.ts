@@ -8,15 +8,16 @@ import {
   matMul,
   reshape,
   serialization,
-  sum,
   transpose,
   zeros,
   type GradSaveFunc,
   type Tensor,
+  type Tensor2D,
 } from '@tensorflow/tfjs-core';
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { UniformSte } from '../quantizers/uniform_ste';
+import { affineWeightGrads } from '../ops/affine_weight_grads';
 import { checkBoolean } from '../ops/validate';
 import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
 import {
@@ -27,7 +28,7 @@ import {
   type Initializer,
   type Regularizer,
 } from './tfjs_bases';
-import { addTrainableWeight } from './weights';
+import { addLayerWeight } from './weights';
 
 /** Arguments of a quantized kernel and its bias, shared by HadamRNN and QuantizedDense. */
 export interface QuantizedProjectionArgs {
@@ -51,20 +52,26 @@ export interface QuantizedProjectionArgs {
 }
 
 /**
- * `rows · kernel + bias` as one fused matMul, with a gradient that transposes explicitly:
- * tfjs-wasm's matMul runs `transposeA`/`transposeB` products (the default weight and input
- * gradients) on a slow path, 3-5x slower than a transpose followed by a plain product (measured on
- * [32000, 128] operands, as HadamRNN sees for batch 32, T = 1000).
+ * `x · kernel + bias` along the last axis of x (any rank >= 2) as one fused matMul over the rows
+ * of all leading axes, with a gradient that avoids tfjs-wasm's slow paths: its matMul runs
+ * `transposeA`/`transposeB` products (the default gradients) 3-5x slower than a transpose followed
+ * by a plain product, and packs its right operand as weights on every call, which costs ten times
+ * the product itself when that operand is dy [32000, 128] (HadamRNN at batch 32, T = 1000). The
+ * kernel and bias gradients come from `affineWeightGrads`. The reshapes run inside, off the tape:
+ * on wasm every tensor the tape saves for a gradient is a copy.
  */
 const affine = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-  const [rows, kernel, bias, save] = args as [Tensor, Tensor, Tensor, GradSaveFunc];
+  const [x, kernel, bias, save] = args as [Tensor, Tensor2D, Tensor, GradSaveFunc];
+  const [inputDim, units] = kernel.shape;
+  const rows = reshape(x, [-1, inputDim]) as Tensor2D;
   save([rows, kernel]);
+  const y = fused.matMul({ a: rows, b: kernel, bias });
   return {
-    value: fused.matMul({ a: rows, b: kernel, bias }),
+    value: reshape(y, [...x.shape.slice(0, -1), units]),
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-      const [x, w] = saved;
-      const g = dy as Tensor;
-      return [matMul(g, transpose(w)), matMul(transpose(x), g), sum(g, 0)];
+      const [savedRows, w] = saved as [Tensor2D, Tensor2D];
+      const g = reshape(dy as Tensor, [-1, units]) as Tensor2D;
+      return [reshape(matMul(g, transpose(w)), x.shape), ...affineWeightGrads(savedRows, g)];
     },
   };
 });
@@ -140,7 +147,7 @@ export class QuantizedProjection {
 
   /** Adds the latent kernel [inputDim, units] to `layer`. */
   addKernel(layer: layers.Layer, inputDim: number, units: number): void {
-    this.kernel = addTrainableWeight(layer, {
+    this.kernel = addLayerWeight(layer, {
       name: 'kernel',
       shape: [inputDim, units],
       initializer: this.kernelInitializer,
@@ -152,7 +159,7 @@ export class QuantizedProjection {
   /** Adds the bias [units] to `layer` when `useBias`. */
   addBias(layer: layers.Layer, units: number): void {
     if (this.useBias) {
-      this.bias = addTrainableWeight(layer, {
+      this.bias = addLayerWeight(layer, {
         name: 'bias',
         shape: [units],
         initializer: this.biasInitializer,
@@ -170,11 +177,9 @@ export class QuantizedProjection {
 
   /** `x · Q(U) + b` along the last axis of `x` (any rank >= 2), one matMul for all leading axes. */
   apply(x: Tensor): Tensor {
-    const [inputDim, units] = this.kernel!.shape as number[];
-    const rows = reshape(x, [-1, inputDim]);
+    const units = this.kernel!.shape[1] as number;
     const bias = this.bias?.read() ?? zeros([units]);
-    const y = affine(rows, this.effectiveKernel(), bias);
-    return reshape(y, [...x.shape.slice(0, -1), units]);
+    return affine(x, this.effectiveKernel(), bias);
   }
 
   /** The config fields of these arguments, in declaration order. */

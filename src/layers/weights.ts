@@ -15,6 +15,9 @@ export interface WeightSpec {
   initializer: Initializer;
   regularizer: Regularizer | null;
   constraint: Constraint | null;
+  /** Whether optimizers train it (tfjs-layers lists it with the layer's trainable weights).
+   * Default true. */
+  trainable?: boolean;
 }
 
 type AddWeight = (
@@ -27,8 +30,8 @@ type AddWeight = (
   constraint: Constraint | undefined,
 ) => LayerVariable;
 
-/** Adds a trainable float32 weight to `layer` (from its build method). */
-export function addTrainableWeight(layer: layers.Layer, spec: WeightSpec): LayerVariable {
+/** Adds a float32 weight to `layer` (from its build method), trainable unless the spec says not. */
+export function addLayerWeight(layer: layers.Layer, spec: WeightSpec): LayerVariable {
   // addWeight is protected in tfjs-layers; this helper is only called from our layers' build().
   const addWeight = (layer as unknown as { addWeight: AddWeight }).addWeight.bind(layer);
   const weight = addWeight(
@@ -37,7 +40,7 @@ export function addTrainableWeight(layer: layers.Layer, spec: WeightSpec): Layer
     'float32',
     spec.initializer,
     spec.regularizer ?? undefined,
-    true,
+    spec.trainable ?? true,
     spec.constraint ?? undefined,
   );
   constrainOnAssign(weight);

@@ -26,6 +26,7 @@ const OUR_KERNELS = new Set<string>([
   kernelNames.HadamardTransform,
   kernelNames.HadamardRecurrence,
   kernelNames.HadamardRecurrenceGrad,
+  kernelNames.AffineWeightGrads,
 ]);
 
 /**

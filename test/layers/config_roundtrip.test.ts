@@ -25,6 +25,7 @@ const NON_DEFAULT_CONFIGS: Record<string, Config> = {
     units: 16,
     blockSize: 16,
     recurrentInitializer: { className: 'Zeros', config: {} },
+    trainableSigns: false,
   },
   HadamQuantizedDense: {
     units: 9,

@@ -169,6 +169,49 @@ describe('HadamRNN', () => {
     layer.dispose();
   });
 
+  it('keeps u (and so W) fixed under fit with trainableSigns: false, while U and the bias learn', async () => {
+    const build = (trainableSigns: boolean) => {
+      const model = tfl.sequential({
+        layers: [hadamRNN({ units: 16, trainableSigns, inputShape: [5, 3] })],
+      });
+      model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+      return model;
+    };
+    const x = tf.tensor3d(randomValues(4 * 5 * 3, 11), [4, 5, 3]);
+    const y = tf.tensor2d(randomValues(4 * 16, 12), [4, 16]);
+    const named = (layer: tfl.layers.Layer) =>
+      Object.fromEntries(
+        layer.weights.map((w) => [w.originalName.split('/').pop()!, valuesOf(w.read())]),
+      );
+    const frozen = build(false);
+    const layer = frozen.layers[0];
+    // u is a non-trainable weight: listed after the trainable ones, as tfjs-layers orders them.
+    expect(layer.trainableWeights.map((w) => w.originalName.split('/').pop())).toEqual([
+      'kernel',
+      'bias',
+    ]);
+    expect(layer.nonTrainableWeights.map((w) => w.originalName.split('/').pop())).toEqual([
+      'recurrent_kernel',
+    ]);
+    const initial = layer.getWeights().map((w) => tf.clone(w));
+    const before = named(layer);
+    const numTensors = tf.memory().numTensors;
+    await frozen.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    expect(tf.memory().numTensors).toBe(numTensors);
+    const after = named(layer);
+    expect(after.recurrent_kernel).toEqual(before.recurrent_kernel);
+    expect(after.kernel).not.toEqual(before.kernel);
+    expect(after.bias).not.toEqual(before.bias);
+    // The same fit with trainable signs moves u: the option, not the data, kept it still.
+    const trained = build(true);
+    trained.layers[0].setWeights([initial[0], initial[2], initial[1]]); // kernel, u, bias
+    await trained.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    expect(named(trained.layers[0]).recurrent_kernel).not.toEqual(before.recurrent_kernel);
+    tf.dispose([x, y, ...initial]);
+    frozen.dispose();
+    trained.dispose();
+  });
+
   it('initializes u uniformly in ±sqrt(6 / (1 + units))', () => {
     const layer = hadamRNN({ units: 512 });
     tf.dispose(layer.apply(tf.zeros([1, 1, 2])) as tf.Tensor);

@@ -401,7 +401,7 @@
         (br $values)))
   )
 
-  ;; g += x (a masked step of the reverse sweep)
+  ;; g += x (a masked step of the reverse sweep; a row of the bias gradient)
   (func $addInto (param $g i32) (param $x i32) (param $n i32)
     (local $i i32) (local $end i32)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
@@ -421,6 +421,34 @@
         (f32.store (i32.add (local.get $g) (local.get $i))
           (f32.add (f32.load (i32.add (local.get $g) (local.get $i)))
             (f32.load (i32.add (local.get $x) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $values)))
+  )
+
+  ;; dst += a * src (one input's term of the affine map's kernel gradient)
+  (func $addScaled (param $dst i32) (param $src i32) (param $a f32) (param $n i32)
+    (local $i i32) (local $end i32)
+    ;; @if simd
+    (local $av v128)
+    (local.set $av (f32x4.splat (local.get $a)))
+    ;; @end
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    ;; @if simd
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i)))
+            (f32x4.mul (local.get $av) (v128.load (i32.add (local.get $src) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    ;; @end
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $dst) (local.get $i))
+          (f32.add (f32.load (i32.add (local.get $dst) (local.get $i)))
+            (f32.mul (local.get $a) (f32.load (i32.add (local.get $src) (local.get $i))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $values)))
   )
@@ -582,5 +610,38 @@
             (br $steps)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
+  )
+
+  ;; --------------------------------------------------------------------------------------------
+  ;; Weight gradients of the affine map y = x . K + bias (HadamRNN's input projection), in one pass
+  ;; over the rows: dk = x^T . dy [inDim, n] and db = the sum of dy's rows [n], for x [rows, inDim]
+  ;; and dy [rows, n]. Every row adds x[r, i] * dy[r] to row i of dk, which stays in L1 when
+  ;; inDim * n is small (the op only calls this then). tfjs-wasm's matMul would instead repack dy,
+  ;; new at every step, as its weights.
+  (func $affineWeightGrads (export "AffineWeightGrads")
+    (param $x i32) (param $dy i32) (param $dk i32) (param $db i32)
+    (param $rows i32) (param $inDim i32) (param $n i32)
+    (local $row i32) (local $r i32) (local $i i32) (local $dkRow i32)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (call $zero (local.get $dk) (i32.mul (local.get $inDim) (local.get $n)))
+    (call $zero (local.get $db) (local.get $n))
+    (block $rowsDone
+      (loop $rowsLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (call $addInto (local.get $db) (local.get $dy) (local.get $n))
+        (local.set $dkRow (local.get $dk))
+        (local.set $i (i32.const 0))
+        (block $inputsDone
+          (loop $inputs
+            (br_if $inputsDone (i32.ge_u (local.get $i) (local.get $inDim)))
+            (call $addScaled (local.get $dkRow) (local.get $dy)
+              (f32.load (local.get $x)) (local.get $n))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (local.set $dkRow (i32.add (local.get $dkRow) (local.get $row)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $inputs)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $row)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowsLoop)))
   )
 )

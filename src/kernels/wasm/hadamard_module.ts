@@ -51,6 +51,15 @@ export interface HadamardWasmExports {
     goBackwards: number,
     scale: number,
   ): void;
+  AffineWeightGrads(
+    x: number,
+    dy: number,
+    dk: number,
+    db: number,
+    rows: number,
+    inDim: number,
+    n: number,
+  ): void;
 }
 
 /** A variant of the module, as named in hadamard_bytes.ts. */

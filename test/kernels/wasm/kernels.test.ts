@@ -6,7 +6,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
-import { HadamardRecurrenceGrad } from '../../../src/kernels/names';
+import { AffineWeightGrads, HadamardRecurrenceGrad } from '../../../src/kernels/names';
 import * as loader from '../../../src/kernels/wasm/hadamard_module';
 import { expectClose, expectNoLeaks, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
@@ -106,6 +106,33 @@ async function checkRecurrence(c: RecurrenceCase) {
   });
 }
 
+/** The affine map's weight gradients from the kernel, run while the heap grows, against float64
+ * sums. n = 19 leaves a scalar tail after the vector loop. */
+async function checkAffineWeightGrads(rows: number, inDim: number, n: number) {
+  const x = randomValues(rows * inDim, 7);
+  const dy = randomValues(rows * n, 8);
+  const dk = new Float64Array(inDim * n);
+  const db = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) {
+      db[j] += dy[r * n + j];
+      for (let i = 0; i < inDim; i++) {
+        dk[i * n + j] += x[r * inDim + i] * dy[r * n + j];
+      }
+    }
+  }
+  await expectNoLeaks(() => {
+    const inputs = { x: tf.tensor2d(x, [rows, inDim]), dy: tf.tensor2d(dy, [rows, n]) };
+    const { result, growth } = growingOnEachOutput(
+      () => tf.engine().runKernel(AffineWeightGrads, inputs, {}) as tf.Tensor[],
+    );
+    expect(growth).toBeGreaterThan(1);
+    expectClose(valuesOf(result[0]), dk, TOLERANCE * rows);
+    expectClose(valuesOf(result[1]), db, TOLERANCE * rows);
+    tf.dispose([...Object.values(inputs), ...result]);
+  });
+}
+
 describe.each([
   ['our module', false],
   ['the JavaScript fallback', true],
@@ -141,6 +168,12 @@ describe.each([
     { batch: 3, steps: 5, units: 64, blockSize: 16, goBackwards: true },
     { batch: 2, steps: 4, units: 2, blockSize: 2, goBackwards: false },
   ])('runs the recurrence and its gradient while the heap grows: %j', checkRecurrence);
+
+  it.each([
+    [37, 3, 19],
+    [5, 10, 128],
+    [1, 1, 4],
+  ])('sums the affine weight gradients of %i rows, %i inputs, %i outputs', checkAffineWeightGrads);
 });
 
 describe('after an engine reset', () => {

@@ -7,13 +7,14 @@ jest.mock('@tensorflow/tfjs-backend-wasm', () => {
 });
 
 describe('wasm register', () => {
-  it('registers the three wasm kernels without loading tfjs-backend-wasm', async () => {
+  it('registers every wasm kernel without loading tfjs-backend-wasm', async () => {
     expect(getKernel(kernelNames.HadamardTransform, 'wasm')).toBeUndefined();
     await import('../../../src');
     for (const name of [
       kernelNames.HadamardTransform,
       kernelNames.HadamardRecurrence,
       kernelNames.HadamardRecurrenceGrad,
+      kernelNames.AffineWeightGrads,
     ]) {
       expect(getKernel(name, 'wasm')?.backendName).toBe('wasm');
     }

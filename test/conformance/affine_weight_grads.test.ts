@@ -1,0 +1,61 @@
+// The affine map's weight gradients (HadamRNN's input projection) on every backend, through both of
+// the op's paths: the one-pass AffineWeightGrads kernel (wasm, small kernels) and matMul + sum.
+import * as tf from '@tensorflow/tfjs-core';
+import '../../src'; // registers the kernels
+import { AffineWeightGrads } from '../../src/kernels/names';
+import { affineWeightGrads } from '../../src/ops/affine_weight_grads';
+import { hasKernel } from '../../src/ops/fallback';
+import { describeEachBackend } from '../harness/backends';
+import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
+import { randomValues } from '../harness/random';
+
+/** xᵀ · dy and the column sums of dy in float64. */
+function reference(x: Float32Array, dy: Float32Array, rows: number, inDim: number, n: number) {
+  const dk = new Float64Array(inDim * n);
+  const db = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) {
+      db[j] += dy[r * n + j];
+      for (let i = 0; i < inDim; i++) {
+        dk[i * n + j] += x[r * inDim + i] * dy[r * n + j];
+      }
+    }
+  }
+  return { dk, db };
+}
+
+describeEachBackend('affineWeightGrads', (backend) => {
+  it.each([
+    { rows: 300, inDim: 10, n: 128, onePass: true }, // HadamRNN's projection
+    { rows: 7, inDim: 1, n: 16, onePass: true },
+    { rows: 33, inDim: 64, n: 128, onePass: false }, // a kernel too large to stay in L1
+    { rows: 20, inDim: 128, n: 9, onePass: false }, // a read-out: too narrow
+    { rows: 0, inDim: 10, n: 32, onePass: true },
+  ])('matches float64 sums: %j', async ({ rows, inDim, n, onePass }) => {
+    const x = randomValues(rows * inDim, rows + inDim);
+    const dy = randomValues(rows * n, rows + n);
+    const expected = reference(x, dy, rows, inDim, n);
+    const runsKernel = backend.name === 'wasm' && onePass;
+    expect(hasKernel(AffineWeightGrads)).toBe(backend.name === 'wasm');
+    await expectNoLeaks(() => {
+      const spy = jest.spyOn(tf.engine(), 'runKernel');
+      const [dk, db] = tf.tidy(() =>
+        affineWeightGrads(tf.tensor2d(x, [rows, inDim]), tf.tensor2d(dy, [rows, n])),
+      );
+      const ran = spy.mock.calls.some(([name]) => name === AffineWeightGrads);
+      spy.mockRestore();
+      expect(ran).toBe(runsKernel);
+      expect(dk.shape).toEqual([inDim, n]);
+      expect(db.shape).toEqual([n]);
+      expectClose(valuesOf(dk), expected.dk, backend.tolerance * Math.max(1, rows));
+      expectClose(valuesOf(db), expected.db, backend.tolerance * Math.max(1, rows));
+      tf.dispose([dk, db]);
+    });
+  });
+
+  it('refuses x and dy with different numbers of rows', () => {
+    expect(() => affineWeightGrads(tf.zeros([3, 2]), tf.zeros([4, 16]))).toThrow(
+      'affineWeightGrads: x [3,2] and dy [4,16] must have the same number of rows',
+    );
+  });
+});

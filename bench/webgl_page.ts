@@ -3,8 +3,11 @@
  * maximum radices) against `tf.matMul` with the dense Sylvester matrix on the webgl backend.
  *
  * A call chains `chain` transforms (or products), each reading the previous result, then reads one
- * value back: the read waits for the GPU, and the chain spreads that wait over several calls. The
- * cases of one size are timed in interleaved rounds (a, b, c, a, b, c, ...) and the median is kept.
+ * value back: the read waits for the GPU, and the chain spreads that wait over several calls. A
+ * sample repeats a case's call until it lasts about SAMPLE_NS, so a short op is not one scheduler
+ * hiccup away from a wrong number. The cases of one size are timed in interleaved rounds (a, b, c,
+ * a, b, c, ...); each time is the median over rounds, and the speedup the median of the rounds'
+ * ratios matMul / op, each taken from samples a few milliseconds apart.
  */
 import '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +22,9 @@ export interface WebGLBenchRow {
   /** The op at the default radix. */
   opNs: number;
   matMulNs: number;
+  /** Median over rounds of matMul / op, and the smallest and largest of those ratios. */
+  speedup: number;
+  speedupRange: [number, number];
   /** The op with HADAMRNN_WEBGL_MAX_RADIX_LOG set to each key. */
   radixNs: Record<number, number>;
   rounds: number;
@@ -37,10 +43,15 @@ export interface WebGLBenchPlan {
   sizes: number[];
   batches: number[];
   radixLogs: number[];
+  /** Sizes timed in `rounds` rounds instead of what the time budget allows (the target's). */
+  extraRounds: Array<{ n: number; batch: number; rounds: number }>;
 }
 
 /** Time for the timed rounds of one size, all cases together (each case runs at least twice). */
 const ROUNDS_BUDGET_NS = 3e9;
+
+/** Least duration of one sample: calls of a case are repeated until they last this long. */
+const SAMPLE_NS = 30e6;
 
 /** Wall time of `f` in ns (performance.now, coarse, so every timed call lasts milliseconds). */
 function timeNs(f: () => void): number {
@@ -92,27 +103,41 @@ async function run(plan: WebGLBenchPlan): Promise<WebGLBench> {
         cases[`radix${radixLog}`] = chained(x, atRadix(radixLog), chain);
       }
       const samples: Record<string, number[]> = {};
+      const repeats: Record<string, number> = {};
       let roundNs = 0;
       for (const [name, f] of Object.entries(cases)) {
         f(); // compiles shaders, allocates textures
-        roundNs += timeNs(f);
+        const once = timeNs(f);
+        repeats[name] = Math.max(1, Math.ceil(SAMPLE_NS / once));
+        roundNs += once * repeats[name];
         samples[name] = [];
       }
-      const rounds = Math.min(9, Math.max(2, Math.floor(ROUNDS_BUDGET_NS / roundNs)));
+      const extra = plan.extraRounds.find((e) => e.n === n && e.batch === batch);
+      const rounds =
+        extra?.rounds ?? Math.min(9, Math.max(2, Math.floor(ROUNDS_BUDGET_NS / roundNs)));
       for (let r = 0; r < rounds; r++) {
         for (const [name, f] of Object.entries(cases)) {
-          samples[name].push(timeNs(f) / chain);
+          const ns = timeNs(() => {
+            for (let k = 0; k < repeats[name]; k++) {
+              f();
+            }
+          });
+          samples[name].push(ns / (repeats[name] * chain));
         }
       }
       tf.env().set(MAX_RADIX_LOG_FLAG, defaultRadixLog);
       const radixNs = Object.fromEntries(
         plan.radixLogs.map((radixLog) => [radixLog, median(samples[`radix${radixLog}`])]),
       );
+      const op = samples[`radix${defaultRadixLog}`];
+      const ratios = samples.matMul.map((matMulNs, r) => matMulNs / op[r]);
       rows.push({
         n,
         batch,
         opNs: radixNs[defaultRadixLog],
         matMulNs: median(samples.matMul),
+        speedup: median(ratios),
+        speedupRange: [Math.min(...ratios), Math.max(...ratios)],
         radixNs,
         rounds,
       });

@@ -10,9 +10,9 @@ import { runButterfly, runPackedButterfly, withFlatViews } from './butterfly_imp
 
 /**
  * webgl `HadamardTransform`. Blocks are contiguous along the last axis, so x is transformed as
- * [rows, blockSize]. Blocks of 2 or more go through packed passes (four values per texel fetch,
- * the in-texel stage fused into the first pass); blocks of 1 are a scaled copy by the unpacked
- * program. x is only read.
+ * [rows, n], n its last dimension, whatever the block size. Blocks of 2 or more go through packed
+ * passes (four values per texel fetch, the in-texel stage fused into the first pass); blocks of 1
+ * are a scaled copy by the unpacked program. x is only read.
  */
 export function hadamardTransform({
   inputs,
@@ -32,14 +32,13 @@ export function hadamardTransform({
     );
     return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
   }
-  // Uploaded as the unpacked texture of x's own shape (never as a packed [rows, b] one, which would
-  // change the layout behind x); runWebGLProgram then packs a copy with the blocks as rows.
+  // Uploaded as the unpacked texture of x's own shape (never as a packed one of another shape,
+  // which would change the layout behind x); runWebGLProgram then packs a copy. The view keeps x's
+  // last axis, so a packed x (a previous transform's output, a matMul's) is read in place, and
+  // blocks narrower than that axis need no reshape pass: the passes' strides stay inside a block.
   backend.uploadToGPU(x.dataId);
-  const rows: TensorInfo = {
-    dataId: x.dataId,
-    shape: [size / blockSize, blockSize],
-    dtype: 'float32',
-  };
+  const units = x.shape[x.shape.length - 1];
+  const rows: TensorInfo = { dataId: x.dataId, shape: [size / units, units], dtype: 'float32' };
   const out = runPackedButterfly(backend, rows, blockSize, scale);
   // tfjs's reshape keeps the packed layout valid for x's shape (a copy only when it must).
   const reshape = getKernel('Reshape', 'webgl')!.kernelFunc as KernelFunc;

@@ -143,15 +143,25 @@ export class ButterflyProgram implements GPGPUProgram {
   }
 }
 
+/** How `butterflySum` writes its values and signs. */
+export interface ButterflySumOptions {
+  /** GLSL type of the values: `vec4` runs four lanes that share one digit. Default `float`. */
+  type?: 'float' | 'vec4';
+  /**
+   * Read the digit's bits with shifts and masks (GLSL ES 3.00, WebGL2) instead of integer
+   * divisions, which software renderers such as SwiftShader run lane by lane. Default false.
+   */
+  bitwise?: boolean;
+}
+
 /**
- * GLSL computing `sum` (of GLSL type `type`), row `digit` of the Sylvester matrix of order
- * 2^radixLog times the values `read(0..R-1)`: level l combines pairs as a + sign_l * b,
- * sign_l = (-1)^(bit l of digit). With `vec4` values, four lanes share one digit.
+ * GLSL computing `sum`, row `digit` of the Sylvester matrix of order 2^radixLog times the values
+ * `read(0..R-1)`: level l combines pairs as a + sign_l * b, sign_l = (-1)^(bit l of digit).
  */
 export function butterflySum(
   radixLog: number,
   read: (j: number) => string,
-  type: 'float' | 'vec4' = 'float',
+  { type = 'float', bitwise = false }: ButterflySumOptions = {},
 ): string {
   const lines: string[] = [];
   let level = Array.from({ length: 2 ** radixLog }, (_, j) => {
@@ -159,7 +169,11 @@ export function butterflySum(
     return `v0_${j}`;
   });
   for (let l = 0; l < radixLog; l++) {
-    lines.push(`float sign${l} = imod(digit / ${2 ** l}, 2) == 0 ? 1.0 : -1.0;`);
+    lines.push(
+      bitwise
+        ? `float sign${l} = float(1 - 2 * ((digit >> ${l}) & 1));`
+        : `float sign${l} = imod(digit / ${2 ** l}, 2) == 0 ? 1.0 : -1.0;`,
+    );
     const next: string[] = [];
     for (let k = 0; k < level.length / 2; k++) {
       const name = `v${l + 1}_${k}`;

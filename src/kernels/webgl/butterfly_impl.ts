@@ -33,8 +33,10 @@ export function radixPlan(blockSize: number, maxRadixLog: number): number[] {
 
 /**
  * The transform of packed [rows, units] `x` (tfjs's 2 x 2 texel layout; units and blockSize >= 2)
- * by `PackedButterflyProgram` passes: the in-texel stage rides on the first pass, the other
- * log2(blockSize) - 1 stages are split by `radixPlan`. Returns a packed [rows, units] texture.
+ * over blocks of `blockSize` consecutive columns, by `PackedButterflyProgram` passes: the in-texel
+ * stage rides on the first pass, the other log2(blockSize) - 1 stages are split by `radixPlan`.
+ * Strides stay below blockSize, so units may hold several blocks. Returns a packed [rows, units]
+ * texture; disposes its intermediates.
  */
 export function runPackedButterfly(
   backend: MathBackendWebGL,
@@ -44,14 +46,21 @@ export function runPackedButterfly(
 ): TensorInfo {
   const [rows, units] = x.shape;
   const plan = radixPlan(blockSize / 2, env().getNumber(MAX_RADIX_LOG_FLAG));
+  const bitwise = env().getNumber('WEBGL_VERSION') === 2;
   let source = x;
   let stride = 1;
   plan.forEach((radixLog, p) => {
+    const program = new PackedButterflyProgram(rows, units, {
+      radixLog,
+      inTexel: p === 0,
+      bitwise,
+    });
+    const last = p === plan.length - 1;
     const out = backend.runWebGLProgram(
-      new PackedButterflyProgram(rows, units, radixLog),
+      program,
       [source],
       'float32',
-      PackedButterflyProgram.uniformValues(stride, p === plan.length - 1 ? scale : 1, p === 0),
+      program.uniformValues(stride, last ? scale : 1),
     );
     if (p > 0) {
       backend.disposeIntermediateTensorInfo(source);

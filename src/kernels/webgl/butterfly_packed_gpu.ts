@@ -3,48 +3,75 @@
  * ([r, c], [r, c + 1], [r + 1, c], [r + 1, c + 1], c even), so one fetch brings four values, two
  * per row. The first stage (pairs c, c + 1) stays inside each texel; every later stage pairs texel
  * columns, so a radix-2^radixLog pass fetches 2^radixLog texels per four outputs, a quarter of the
- * unpacked program's reads. Same factored butterfly (`butterflySum`) on vec4 lanes; the stride (in
- * texel columns), the scale and whether this pass applies the in-texel stage are uniforms.
+ * unpacked program's reads. Same factored butterfly (`butterflySum`) on vec4 lanes.
+ *
+ * Texel fetches dominate the cost under software rendering (SwiftShader), so a pass does nothing
+ * per read but the fetch: the in-texel stage, linear and lane-wise, is applied once to the sum of
+ * the first pass rather than to each read, and on WebGL2 the digit is taken with shifts and masks
+ * (integer division runs lane by lane there). Only the stride and the scale are uniforms.
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import { butterflySum } from './butterfly_gpu';
+
+/** Compile-time choices of a packed pass; the stride and the scale are uniforms. */
+export interface PackedButterflyVariant {
+  /** log2 of the radix: the texel-column stages of this pass (0: the in-texel stage only). */
+  radixLog: number;
+  /** Apply the in-texel stage (pairs c, c + 1): true on the first pass only. */
+  inTexel: boolean;
+  /** Index with shifts and masks (WebGL2) instead of integer division (WebGL1). */
+  bitwise: boolean;
+}
 
 /** One pass over packed [rows, n] (n even; blocks of at least 2 columns). */
 export class PackedButterflyProgram implements GPGPUProgram {
   readonly variableNames = ['x'];
   readonly outputShape: number[];
   readonly userCode: string;
-  readonly customUniforms = [
-    { name: 'stride', type: 'int' as const },
-    { name: 'scale', type: 'float' as const },
-    { name: 'inTexel', type: 'int' as const },
-  ];
+  /** `strideLog` (bitwise) or `stride`: texel columns between the texels combined; `scale`. */
+  readonly customUniforms: Array<{ name: string; type: 'int' | 'float' }>;
   readonly enableShapeUniforms = true;
   readonly packedInputs = true;
   readonly packedOutput = true;
+  private readonly bitwise: boolean;
 
-  constructor(rows: number, units: number, radixLog: number) {
+  constructor(rows: number, units: number, variant: PackedButterflyVariant) {
+    const { radixLog, inTexel, bitwise } = variant;
     this.outputShape = [rows, units];
-    const read = (j: number) => `inTexelStage(getX(row, colBase + ${2 * j} * stride))`;
+    this.bitwise = bitwise;
+    this.customUniforms = [
+      { name: bitwise ? 'strideLog' : 'stride', type: 'int' },
+      { name: 'scale', type: 'float' },
+    ];
+    const radix = 2 ** radixLog;
+    const index = bitwise
+      ? `int texelCol = rc.y >> 1;
+        int stride = 1 << strideLog;
+        int digit = (texelCol >> strideLog) & ${radix - 1};
+        int colBase = (texelCol - (digit << strideLog)) << 1;`
+      : `int texelCol = rc.y / 2;
+        int digit = imod(texelCol / stride, ${radix});
+        int colBase = (texelCol - digit * stride) * 2;`;
+    const read = (j: number) => `getX(rc.x, colBase + ${2 * j} * stride)`;
+    // Lanes (x, y) and (z, w) are the pairs c, c + 1 of rows r and r + 1.
+    const result = inTexel ? '(sum.xxzz + sum.yyww * vec4(1.0, -1.0, 1.0, -1.0))' : 'sum';
     this.userCode = `
-      vec4 inTexelStage(vec4 a) {
-        return inTexel == 1 ? vec4(a.x + a.y, a.x - a.y, a.z + a.w, a.z - a.w) : a;
-      }
-
       void main() {
         ivec2 rc = getOutputCoords();
-        int row = rc.x;
-        int texelCol = rc.y / 2;
-        int digit = imod(texelCol / stride, ${2 ** radixLog});
-        int colBase = (texelCol - digit * stride) * 2;
-        ${butterflySum(radixLog, read, 'vec4')}
-        setOutput(scale * sum);
+        ${index}
+        ${butterflySum(radixLog, read, { type: 'vec4', bitwise })}
+        setOutput(scale * ${result});
       }
     `;
   }
 
-  /** Uniform values in declaration order. */
-  static uniformValues(stride: number, scale: number, inTexel: boolean): number[][] {
-    return [[stride], [scale], [inTexel ? 1 : 0]];
+  /**
+   * Uniform values in declaration order.
+   *
+   * @param stride Texel columns between the texels this pass combines (a power of two).
+   * @param scale Factor applied to the output (the normalization, on the last pass).
+   */
+  uniformValues(stride: number, scale: number): number[][] {
+    return [[this.bitwise ? Math.log2(stride) : stride], [scale]];
   }
 }

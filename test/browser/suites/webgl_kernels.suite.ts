@@ -1,13 +1,16 @@
 /**
  * What only the webgl kernels can get wrong, run in the browser on WebGL2 and WebGL1: GPU memory
  * returns to where it was (textures, not just tensors), one compiled shader serves every batch size
- * and sequence length, packed inputs (tfjs's matMul output) are read in the right order, and every
- * radix the butterfly can be built with gives the same transform.
+ * and sequence length, packed inputs (tfjs's matMul output, a previous transform's) are read in
+ * the right order, a chained transform runs only its butterfly passes, and every radix the
+ * butterfly can be built with gives the same transform, for whole rows and narrower blocks.
  */
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
 import { ButterflyProgram } from '../../../src/kernels/webgl/butterfly_gpu';
 import { MAX_RADIX_LOG_FLAG } from '../../../src/kernels/webgl/butterfly_impl';
+import { PackedButterflyProgram } from '../../../src/kernels/webgl/butterfly_packed_gpu';
 import { ConcatStepsProgram } from '../../../src/kernels/webgl/concat_steps_gpu';
 import { MaskStepsProgram } from '../../../src/kernels/webgl/mask_steps_gpu';
 import { RowSumProgram } from '../../../src/kernels/webgl/row_sum_gpu';
@@ -29,6 +32,22 @@ function compiledShaders(): number {
   return Object.values(cache).filter(({ program }) =>
     OUR_PROGRAMS.some((type) => program instanceof type),
   ).length;
+}
+
+/** What `f` returns, and every program it runs on the webgl backend (packs, reshapes too). */
+function programsRunBy<T>(f: () => T): { result: T; programs: object[] } {
+  const webgl = tf.backend() as MathBackendWebGL;
+  const run = webgl.runWebGLProgram;
+  const programs: object[] = [];
+  webgl.runWebGLProgram = (program, ...rest) => {
+    programs.push(program);
+    return run.call(webgl, program, ...rest);
+  };
+  try {
+    return { result: f(), programs };
+  } finally {
+    webgl.runWebGLProgram = run;
+  }
 }
 
 /** Runs `f` and expects tensors and GPU bytes back to where they were. */
@@ -120,16 +139,39 @@ describeEachBackend('webgl kernels', (backend) => {
     tf.dispose([product, transformed]);
   });
 
+  it('read the packed output of a previous transform in place: butterfly passes only', () => {
+    const [rows, n] = [6, 256];
+    const x = randomValues(rows * n, 3);
+    const once = tf.tidy(() => hadamardTransform(tf.tensor2d(x, [rows, n]), { normalize: false }));
+    const { result: twice, programs } = programsRunBy(() =>
+      tf.tidy(() => hadamardTransform(once, { blockSize: 16 })),
+    );
+    expect(programs.length).toBeGreaterThan(0);
+    expect(programs.every((p) => p instanceof PackedButterflyProgram)).toBe(true);
+    const expectedOnce = referenceTransform(x, n, false);
+    expectClose(valuesOf(once), expectedOnce, tol);
+    expectClose(valuesOf(twice), referenceTransform(expectedOnce, 16, true), tol);
+    tf.dispose([once, twice]);
+  });
+
   it.each([1, 2, 3, 4, 5])(
     'give the reference transform with passes of radix 2^%i (flag HADAMRNN_WEBGL_MAX_RADIX_LOG)',
     (radixLog) => {
       const saved = tf.env().getNumber(MAX_RADIX_LOG_FLAG);
       tf.env().set(MAX_RADIX_LOG_FLAG, radixLog);
       try {
-        for (const n of [1, 2, 32, 1024]) {
-          const x = randomValues(3 * n, n);
-          const y = hadamardTransform(tf.tensor2d(x, [3, n]), { normalize: false });
-          expectClose(valuesOf(y), referenceTransform(x, n, false), tol);
+        for (const [n, blockSize] of [
+          [1, 1],
+          [2, 2],
+          [32, 32],
+          [1024, 1024],
+          [64, 2],
+          [64, 4],
+          [256, 32],
+        ]) {
+          const x = randomValues(3 * n, n + blockSize);
+          const y = hadamardTransform(tf.tensor2d(x, [3, n]), { normalize: false, blockSize });
+          expectClose(valuesOf(y), referenceTransform(x, blockSize, false), tol);
           tf.dispose(y);
         }
       } finally {

@@ -37,6 +37,10 @@ const duration = (s) =>
       ? `${(s / 60).toFixed(1)} min`
       : `${s.toFixed(0)} s`;
 
+/** HadamRNN's sign vector: trained (runs from before `--signs` existed) or fixed; – for baselines. */
+const signsOf = (m) =>
+  m.model === 'hadamrnn' || m.model === 'block-hadamrnn' ? (m.options.signs ?? 'trained') : '–';
+
 const rows = readdirSync(RESULTS)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -54,7 +58,7 @@ const rows = readdirSync(RESULTS)
         ? `${((100 * score.loss) / m.baselineLoss).toFixed(1)}%`
         : '–';
     return (
-      `| [${name}](results/${name}.svg) | ${m.task} | ${T} | ${m.model} | ${o.units} | ${o.batch} | ${lr} | ` +
+      `| [${name}](results/${name}.svg) | ${m.task} | ${T} | ${m.model} | ${signsOf(m)} | ${o.units} | ${o.batch} | ${lr} | ` +
       `${m.steps} (${m.epochs} ep.) | ${duration(m.wallSeconds)} | ${m.secondsPerStep} | ${m.backend} | ` +
       `${num(score?.loss)} (${which}) | ${vsBaseline} | ${pct(score?.accuracy)} | ` +
       `${m.modelSize.paperKiB.toFixed(2)} / ${m.modelSize.float32KiB.toFixed(2)} | ${m.status} |`
@@ -63,8 +67,8 @@ const rows = readdirSync(RESULTS)
 
 const table = [
   START,
-  '| run (curve) | task | T | model | units | batch | lr | steps | wall time | s/step | backend | loss | loss / baseline | accuracy | size KiB (paper / float32) | status |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run (curve) | task | T | model | signs | units | batch | lr | steps | wall time | s/step | backend | loss | loss / baseline | accuracy | size KiB (paper / float32) | status |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   END,
 ].join('\n');

@@ -51,64 +51,47 @@ export interface TrainOptions {
   given: (keyof TrainOptions)[];
 }
 
+/** Options a run has before any flag: those of its task, below. */
+type TaskSettings = Omit<TrainOptions, 'task' | 'out' | 'resume' | 'given'>;
+
+/** The settings every task shares. */
+const SHARED_DEFAULTS = {
+  model: 'hadamrnn',
+  backend: 'cpu',
+  epochs: 100,
+  lrDecay: 0.98,
+  blockSize: 32,
+  bits: 4,
+  signs: 'trained',
+  seed: 1,
+  logEvery: 10,
+} as const satisfies Partial<TaskSettings>;
+
+/** The settings both MNIST tasks share. */
+const MNIST_DEFAULTS = {
+  ...SHARED_DEFAULTS,
+  T: 784,
+  steps: null,
+  lr: 1e-3,
+  units: 512,
+  trainSize: 50_000,
+  evalSize: 10_000,
+} as const satisfies Partial<TaskSettings>;
+
 /** The paper's settings per task (HadamRNN, ICLR 2025, appendix), and this CLI's run lengths. */
-export const TASK_DEFAULTS: Readonly<
-  Record<TaskName, Omit<TrainOptions, 'task' | 'out' | 'resume' | 'given'>>
-> = {
+export const TASK_DEFAULTS: Readonly<Record<TaskName, TaskSettings>> = {
   copy: {
-    model: 'hadamrnn',
-    backend: 'cpu',
+    ...SHARED_DEFAULTS,
     T: 1000,
-    epochs: 100,
     steps: 100,
     batch: 128,
     lr: 1e-4,
-    lrDecay: 0.98,
     units: 128,
-    blockSize: 32,
-    bits: 4,
-    signs: 'trained',
-    seed: 1,
     trainSize: 0,
     evalSize: 256,
-    logEvery: 10,
   },
-  smnist: {
-    model: 'hadamrnn',
-    backend: 'cpu',
-    T: 784,
-    epochs: 100,
-    steps: null,
-    batch: 64,
-    lr: 1e-3,
-    lrDecay: 0.98,
-    units: 512,
-    blockSize: 32,
-    bits: 4,
-    signs: 'trained',
-    seed: 1,
-    trainSize: 50_000,
-    evalSize: 10_000,
-    logEvery: 10,
-  },
-  pmnist: {
-    model: 'hadamrnn',
-    backend: 'cpu',
-    T: 784,
-    epochs: 100,
-    steps: null,
-    batch: 100,
-    lr: 1e-3,
-    lrDecay: 0.98,
-    units: 512,
-    blockSize: 32,
-    bits: 4,
-    signs: 'trained',
-    seed: 1,
-    trainSize: 50_000,
-    evalSize: 10_000,
-    logEvery: 10,
-  },
+  smnist: { ...MNIST_DEFAULTS, batch: 64 },
+  pmnist: { ...MNIST_DEFAULTS, batch: 100 },
 };
 
 type Kind = 'int' | 'positiveInt' | 'number' | 'string' | 'flag';

@@ -6,7 +6,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import '../index';
-import type { TrainOptions } from './args';
+import { TASK_DEFAULTS, type TrainOptions } from './args';
 import { useBackend } from './backend';
 import { checkpointDir, loadCheckpoint } from './checkpoint';
 import { buildModel } from './models';
@@ -16,7 +16,7 @@ import { ProgressBar } from './progress';
 import { runMetrics, writeReport, type RunMetrics } from './report';
 import { copyTask } from './tasks/copy_task';
 import { mnistTask } from './tasks/mnist_task';
-import type { Task } from './tasks/task';
+import type { Task, TaskName } from './tasks/task';
 import { evaluate, ScheduledAdam, train } from './trainer';
 import type { TrainState } from './train_state';
 
@@ -51,14 +51,16 @@ export function makeTask(options: TrainOptions): Task {
 /** The options of a resumed run: the checkpoint's run-defining options, the command's others. */
 function resumedOptions(options: TrainOptions, saved: Record<string, unknown>): TrainOptions {
   const merged: Record<string, unknown> = { ...options };
+  // Checkpoints written before an option existed ran with its default.
+  const defaults: Record<string, unknown> = TASK_DEFAULTS[(saved.task ?? options.task) as TaskName];
   for (const key of RUN_DEFINING) {
-    if (options.given.includes(key) && saved[key] !== options[key]) {
+    const trained = saved[key] ?? defaults[key];
+    if (options.given.includes(key) && trained !== options[key]) {
       throw new Error(
-        `tfjs-hadamrnn train: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(saved[key])}`,
+        `tfjs-hadamrnn train: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(trained)}`,
       );
     }
-    // Checkpoints written before an option existed ran with its default.
-    merged[key] = saved[key] ?? options[key];
+    merged[key] = trained;
   }
   return merged as unknown as TrainOptions;
 }

@@ -20,6 +20,14 @@ export interface RecurrenceShape {
   goBackwards: boolean;
 }
 
+/** The sizes of a [batch, T, n] sequence under the kernels' attributes. */
+export function recurrenceShape(
+  [batch, steps, units]: readonly number[],
+  { blockSize, goBackwards }: { blockSize: number; goBackwards: boolean },
+): RecurrenceShape {
+  return { batch, steps, units, blockSize, goBackwards };
+}
+
 /** Index of the time step consumed at processing step k. */
 export function timeIndex(k: number, shape: RecurrenceShape): number {
   return shape.goBackwards ? shape.steps - 1 - k : k;

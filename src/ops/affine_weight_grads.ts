@@ -13,8 +13,8 @@ import { formatShape } from './validate';
 
 /**
  * Largest kernel (inDim · n values) that the one-pass kernel accumulates into: 16 KiB of float32
- * stays in L1 while every row of dy adds to all of it. Larger kernels are a real matrix product,
- * which tfjs's blocked matMul does better.
+ * stays in L1 while every row of dy adds to all of it. Beyond that every row would stream the
+ * whole kernel through memory, so larger kernels go to tfjs's blocked matMul.
  */
 const MAX_ONE_PASS_KERNEL = 4096;
 /** Narrower outputs leave the one-pass kernel's vector loop mostly idle. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -144,6 +144,16 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
       (await cli('train', 'smnist', '--out', existing, '--resume', '--units', '32')).output,
     ).toBe(
       'tfjs-hadamrnn train: --resume: option units is 32 but the checkpoint was trained with 16\n',
+    );
+    // A checkpoint from before --signs existed ran with the default, trained signs.
+    const statePath = join(existing, 'checkpoint', 'state.json');
+    const state = readJson<TrainState>(statePath);
+    delete state.options.signs;
+    writeFileSync(statePath, JSON.stringify(state));
+    expect(
+      (await cli('train', 'smnist', '--out', existing, '--resume', '--signs', 'fixed')).output,
+    ).toBe(
+      'tfjs-hadamrnn train: --resume: option signs is fixed but the checkpoint was trained with trained\n',
     );
   });
 });

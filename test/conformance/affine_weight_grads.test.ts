@@ -8,21 +8,7 @@ import { hasKernel } from '../../src/ops/fallback';
 import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomValues } from '../harness/random';
-
-/** xᵀ · dy and the column sums of dy in float64. */
-function reference(x: Float32Array, dy: Float32Array, rows: number, inDim: number, n: number) {
-  const dk = new Float64Array(inDim * n);
-  const db = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++) {
-      db[j] += dy[r * n + j];
-      for (let i = 0; i < inDim; i++) {
-        dk[i * n + j] += x[r * inDim + i] * dy[r * n + j];
-      }
-    }
-  }
-  return { dk, db };
-}
+import { referenceAffineWeightGrads } from '../reference/dense';
 
 describeEachBackend('affineWeightGrads', (backend) => {
   it.each([
@@ -34,7 +20,7 @@ describeEachBackend('affineWeightGrads', (backend) => {
   ])('matches float64 sums: %j', async ({ rows, inDim, n, onePass }) => {
     const x = randomValues(rows * inDim, rows + inDim);
     const dy = randomValues(rows * n, rows + n);
-    const expected = reference(x, dy, rows, inDim, n);
+    const expected = referenceAffineWeightGrads(x, dy, rows, inDim, n);
     const runsKernel = backend.name === 'wasm' && onePass;
     expect(hasKernel(AffineWeightGrads)).toBe(backend.name === 'wasm');
     await expectNoLeaks(() => {

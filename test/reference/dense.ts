@@ -174,3 +174,25 @@ export function referenceRecurrenceGrad(
   }
   return { dz, ds, dh0 };
 }
+
+/** The affine map's weight gradients: `xᵀ · dy` [inDim, n] and the column sums of dy [n], for
+ * x [rows, inDim] and dy [rows, n] (row-major). */
+export function referenceAffineWeightGrads(
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  rows: number,
+  inDim: number,
+  n: number,
+): { dk: Float64Array; db: Float64Array } {
+  const dk = new Float64Array(inDim * n);
+  const db = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++) {
+      db[j] += dy[r * n + j];
+      for (let i = 0; i < inDim; i++) {
+        dk[i * n + j] += x[r * inDim + i] * dy[r * n + j];
+      }
+    }
+  }
+  return { dk, db };
+}

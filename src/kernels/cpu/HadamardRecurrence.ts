@@ -5,7 +5,8 @@ import {
   type HadamardRecurrenceAttrs,
   type HadamardRecurrenceInputs,
 } from '../names';
-import { recurrenceForward } from '../recurrence';
+import { recurrenceForward, recurrenceShape } from '../recurrence';
+import { recurrenceArgs } from '../wasm/hadamard_module';
 import { privateWasm } from './private_wasm';
 
 /** cpu `HadamardRecurrence`: every state of the sequence in one call, by our WebAssembly module on
@@ -16,15 +17,14 @@ export function hadamardRecurrence({
   backend,
   attrs,
 }: KernelArgs<HadamardRecurrenceInputs, KernelBackend, HadamardRecurrenceAttrs>): TensorInfo {
-  const [batch, steps, units] = inputs.z.shape;
-  const { blockSize, goBackwards } = attrs;
+  const shape = recurrenceShape(inputs.z.shape, attrs);
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
   const [z, s, h0, mask] = [inputs.z, inputs.s, inputs.h0, inputs.mask].map(read);
   const wasm = privateWasm([z.length, s.length, h0.length, mask.length, z.length]);
   let states: Float32Array;
   if (wasm == null) {
     states = new Float32Array(z.length);
-    recurrenceForward(z, s, h0, mask, { batch, steps, units, blockSize, goBackwards }, states);
+    recurrenceForward(z, s, h0, mask, shape, states);
   } else {
     const out = wasm.alloc(z.length);
     wasm.exports.HadamardRecurrence(
@@ -33,17 +33,12 @@ export function hadamardRecurrence({
       wasm.copyIn(h0), // [batch, n]
       wasm.copyIn(mask), // [batch, T]
       out, // [batch, T, n] out, processing order
-      batch,
-      steps,
-      units,
-      Math.log2(blockSize), // log2b
-      goBackwards ? 1 : 0,
-      1 / Math.sqrt(blockSize), // scale of each step's transform
+      ...recurrenceArgs(shape),
     );
     states = wasm.copyOut(out, z.length);
   }
-  const shape = inputs.z.shape;
-  return { dataId: backend.write(states, shape, 'float32'), shape, dtype: 'float32' };
+  const outShape = inputs.z.shape;
+  return { dataId: backend.write(states, outShape, 'float32'), shape: outShape, dtype: 'float32' };
 }
 
 export const hadamardRecurrenceConfig = kernelConfig(HadamardRecurrence, 'cpu', hadamardRecurrence);

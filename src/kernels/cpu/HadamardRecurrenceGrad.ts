@@ -5,7 +5,8 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { recurrenceBackward, type RecurrenceShape } from '../recurrence';
+import { recurrenceBackward, recurrenceShape, type RecurrenceShape } from '../recurrence';
+import { recurrenceArgs } from '../wasm/hadamard_module';
 import { privateWasm } from './private_wasm';
 
 /** cpu `HadamardRecurrenceGrad`: dz, ds and dh0 in one reverse sweep, by our WebAssembly module on
@@ -20,8 +21,8 @@ export function hadamardRecurrenceGrad({
   KernelBackend,
   HadamardRecurrenceGradAttrs
 >): TensorInfo[] {
-  const [batch, steps, units] = inputs.dy.shape;
-  const shape = { batch, steps, units, blockSize: attrs.blockSize, goBackwards: attrs.goBackwards };
+  const shape = recurrenceShape(inputs.dy.shape, attrs);
+  const { batch, units } = shape;
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
   const { dy, states, s, h0, mask } = inputs;
   const [dz, ds, dh0] = reverseSweep(read(dy), read(states), read(s), read(h0), read(mask), shape);
@@ -42,7 +43,6 @@ function reverseSweep(
   mask: Float32Array,
   shape: RecurrenceShape,
 ): Float32Array[] {
-  const { batch, steps, units, blockSize, goBackwards } = shape;
   const outLengths = [dy.length, s.length, h0.length]; // dz, ds, dh0
   const inLengths = [dy, states, s, h0, mask].map((values) => values.length);
   const wasm = privateWasm([...inLengths, ...outLengths]);
@@ -61,12 +61,7 @@ function reverseSweep(
     dz, // [batch, T, n] out, time order
     ds, // [n] out (zeroed by the module)
     dh0, // [batch, n] out (zeroed by the module)
-    batch,
-    steps,
-    units,
-    Math.log2(blockSize), // log2b
-    goBackwards ? 1 : 0,
-    1 / Math.sqrt(blockSize), // scale of each step's transform
+    ...recurrenceArgs(shape),
   );
   return [dz, ds, dh0].map((offset, i) => wasm.copyOut(offset, outLengths[i]));
 }

@@ -6,8 +6,8 @@ import {
   type HadamardRecurrenceAttrs,
   type HadamardRecurrenceInputs,
 } from '../names';
-import { recurrenceForward } from '../recurrence';
-import { hadamardWasm } from './hadamard_module';
+import { recurrenceForward, recurrenceShape } from '../recurrence';
+import { hadamardWasm, recurrenceArgs } from './hadamard_module';
 import { heapFloats, offsetOf } from './heap';
 
 /** wasm `HadamardRecurrence`: every state of the sequence in one call of our module, written
@@ -18,13 +18,11 @@ export function hadamardRecurrence({
   attrs,
 }: KernelArgs<HadamardRecurrenceInputs, BackendWasm, HadamardRecurrenceAttrs>): TensorInfo {
   const { z, s, h0, mask } = inputs;
-  const [batch, steps, units] = z.shape;
-  const { blockSize, goBackwards } = attrs;
+  const shape = recurrenceShape(z.shape, attrs);
   const states = backend.makeOutput(z.shape, 'float32');
   const wasm = hadamardWasm(backend);
   if (wasm == null) {
     const view = (t: TensorInfo) => heapFloats(backend, t, HadamardRecurrence);
-    const shape = { batch, steps, units, blockSize, goBackwards };
     recurrenceForward(view(z), view(s), view(h0), view(mask), shape, view(states));
     return states;
   }
@@ -35,12 +33,7 @@ export function hadamardRecurrence({
     at(h0), // [batch, n]
     at(mask), // [batch, T]
     at(states), // [batch, T, n] out, processing order
-    batch,
-    steps,
-    units,
-    Math.log2(blockSize), // log2b
-    goBackwards ? 1 : 0,
-    1 / Math.sqrt(blockSize), // scale of each step's transform
+    ...recurrenceArgs(shape),
   );
   return states;
 }

@@ -6,8 +6,8 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { recurrenceBackward } from '../recurrence';
-import { hadamardWasm } from './hadamard_module';
+import { recurrenceBackward, recurrenceShape } from '../recurrence';
+import { hadamardWasm, recurrenceArgs } from './hadamard_module';
 import { heapFloats, offsetOf } from './heap';
 
 /** wasm `HadamardRecurrenceGrad`: dz, ds and dh0 from one reverse sweep of our module, which
@@ -23,15 +23,14 @@ export function hadamardRecurrenceGrad({
   HadamardRecurrenceGradAttrs
 >): TensorInfo[] {
   const { dy, states, s, h0, mask } = inputs;
-  const [batch, steps, units] = dy.shape;
-  const { blockSize, goBackwards } = attrs;
+  const shape = recurrenceShape(dy.shape, attrs);
+  const { batch, units } = shape;
   const dz = backend.makeOutput(dy.shape, 'float32');
   const ds = backend.makeOutput([units], 'float32');
   const dh0 = backend.makeOutput([batch, units], 'float32');
   const wasm = hadamardWasm(backend);
   if (wasm == null) {
     const view = (t: TensorInfo) => heapFloats(backend, t, HadamardRecurrenceGrad);
-    const shape = { batch, steps, units, blockSize, goBackwards };
     const [dyV, statesV, sV, h0V, maskV] = [dy, states, s, h0, mask].map(view);
     recurrenceBackward(dyV, statesV, sV, h0V, maskV, shape, view(dz), view(ds), view(dh0));
     return [dz, ds, dh0];
@@ -46,12 +45,7 @@ export function hadamardRecurrenceGrad({
     at(dz), // [batch, T, n] out, time order
     at(ds), // [n] out
     at(dh0), // [batch, n] out
-    batch,
-    steps,
-    units,
-    Math.log2(blockSize), // log2b
-    goBackwards ? 1 : 0,
-    1 / Math.sqrt(blockSize), // scale of each step's transform
+    ...recurrenceArgs(shape),
   );
   return [dz, ds, dh0];
 }

@@ -16,6 +16,7 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { env } from '@tensorflow/tfjs-core';
+import type { RecurrenceShape } from '../recurrence';
 import { HADAMARD_WASM } from './hadamard_bytes';
 
 /** The module's exports: pointers are byte offsets into the heap, lengths count float32 values,
@@ -28,12 +29,7 @@ export interface HadamardWasmExports {
     h0: number,
     mask: number,
     states: number,
-    batch: number,
-    steps: number,
-    units: number,
-    log2b: number,
-    goBackwards: number,
-    scale: number,
+    ...shape: RecurrenceArgs
   ): void;
   HadamardRecurrenceGrad(
     dy: number,
@@ -44,12 +40,7 @@ export interface HadamardWasmExports {
     dz: number,
     ds: number,
     dh0: number,
-    batch: number,
-    steps: number,
-    units: number,
-    log2b: number,
-    goBackwards: number,
-    scale: number,
+    ...shape: RecurrenceArgs
   ): void;
   AffineWeightGrads(
     x: number,
@@ -60,6 +51,23 @@ export interface HadamardWasmExports {
     inDim: number,
     n: number,
   ): void;
+}
+
+/** The arguments that end both recurrence exports: batch, steps, units, log2b, goBackwards (0 or
+ * 1), and the scale 1/sqrt(b) of each step's transform. */
+export type RecurrenceArgs = [
+  batch: number,
+  steps: number,
+  units: number,
+  log2b: number,
+  goBackwards: number,
+  scale: number,
+];
+
+/** {@link RecurrenceArgs} of `shape`. */
+export function recurrenceArgs(shape: RecurrenceShape): RecurrenceArgs {
+  const { batch, steps, units, blockSize, goBackwards } = shape;
+  return [batch, steps, units, Math.log2(blockSize), goBackwards ? 1 : 0, 1 / Math.sqrt(blockSize)];
 }
 
 /** A variant of the module, as named in hadamard_bytes.ts. */

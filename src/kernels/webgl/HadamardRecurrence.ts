@@ -6,7 +6,7 @@ import {
   type HadamardRecurrenceAttrs,
   type HadamardRecurrenceInputs,
 } from '../names';
-import { timeIndex } from '../recurrence';
+import { recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { StepStack } from './step_stack_impl';
 
@@ -21,12 +21,11 @@ export function hadamardRecurrence({
   backend,
   attrs,
 }: KernelArgs<HadamardRecurrenceInputs, MathBackendWebGL, HadamardRecurrenceAttrs>): TensorInfo {
-  const [batch, steps, units] = inputs.z.shape;
-  const { blockSize, goBackwards } = attrs;
+  const shape = recurrenceShape(inputs.z.shape, attrs);
+  const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {
     return backend.makeTensorInfo(inputs.z.shape, 'float32', new Float32Array(0));
   }
-  const shape = { batch, steps, units, blockSize, goBackwards };
   const { z, s, h0, mask } = inputs;
   const states = withFlatViews(backend, [z, s, h0, mask], ([z, s, h0, mask]) => {
     const stack = new StepStack(backend, batch, units, false);

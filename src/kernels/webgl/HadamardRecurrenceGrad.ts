@@ -6,7 +6,7 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { timeIndex } from '../recurrence';
+import { recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { MaskStepsProgram } from './mask_steps_gpu';
 import { RowSumProgram } from './row_sum_gpu';
@@ -29,14 +29,13 @@ export function hadamardRecurrenceGrad({
   MathBackendWebGL,
   HadamardRecurrenceGradAttrs
 >): TensorInfo[] {
-  const [batch, steps, units] = inputs.dy.shape;
-  const { blockSize, goBackwards } = attrs;
+  const shape = recurrenceShape(inputs.dy.shape, attrs);
+  const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {
     const zeros = (shape: number[]) =>
       backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
     return [zeros(inputs.dy.shape), zeros([units]), zeros([batch, units])];
   }
-  const shape = { batch, steps, units, blockSize, goBackwards };
   const scale = 1 / Math.sqrt(blockSize);
   const { dy, states, s, h0, mask } = inputs;
   const [dz, dsRows, dh0] = withFlatViews(
@@ -49,7 +48,7 @@ export function hadamardRecurrenceGrad({
         new Float32Array(batch * units),
       );
       // Pushed from the last processing step down: time runs backwards unless goBackwards.
-      const stack = new StepStack(backend, batch, units, !goBackwards);
+      const stack = new StepStack(backend, batch, units, !shape.goBackwards);
       const carry = (g: TensorInfo, k: number, prologue: 'sign' | 'none', size: number) =>
         runButterfly(backend, {
           x: g,

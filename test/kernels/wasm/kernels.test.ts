@@ -11,6 +11,7 @@ import * as loader from '../../../src/kernels/wasm/hadamard_module';
 import { expectClose, expectNoLeaks, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
 import {
+  referenceAffineWeightGrads,
   referenceRecurrence,
   referenceRecurrenceGrad,
   referenceTransform,
@@ -111,16 +112,7 @@ async function checkRecurrence(c: RecurrenceCase) {
 async function checkAffineWeightGrads(rows: number, inDim: number, n: number) {
   const x = randomValues(rows * inDim, 7);
   const dy = randomValues(rows * n, 8);
-  const dk = new Float64Array(inDim * n);
-  const db = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++) {
-      db[j] += dy[r * n + j];
-      for (let i = 0; i < inDim; i++) {
-        dk[i * n + j] += x[r * inDim + i] * dy[r * n + j];
-      }
-    }
-  }
+  const { dk, db } = referenceAffineWeightGrads(x, dy, rows, inDim, n);
   await expectNoLeaks(() => {
     const inputs = { x: tf.tensor2d(x, [rows, inDim]), dy: tf.tensor2d(dy, [rows, n]) };
     const { result, growth } = growingOnEachOutput(

@@ -51,6 +51,11 @@ export async function saveCheckpoint(
   await rm(`${dir}.old`, { recursive: true, force: true });
 }
 
+/** A checkpoint's state.json: the run's state and the specs of the optimizer's weights. */
+export interface SavedState extends TrainState {
+  optimizerSpecs: io.WeightsManifestEntry[];
+}
+
 /** A checkpoint read back: the model, its state, and the optimizer weights to restore. */
 export interface LoadedCheckpoint {
   model: LayersModel;
@@ -58,8 +63,11 @@ export interface LoadedCheckpoint {
   optimizerWeights: { name: string; tensor: Tensor }[];
 }
 
-/** Reads the checkpoint of run folder `outDir`; throws a clear error when there is none. */
-export async function loadCheckpoint(outDir: string): Promise<LoadedCheckpoint> {
+/**
+ * Reads the state of run folder `outDir`'s checkpoint, which holds the run's options: the backend
+ * to load the tensors on among them. Throws a clear error when there is no checkpoint.
+ */
+export async function readCheckpointState(outDir: string): Promise<SavedState> {
   const dir = checkpointDir(outDir);
   let stateText: string;
   try {
@@ -67,9 +75,14 @@ export async function loadCheckpoint(outDir: string): Promise<LoadedCheckpoint> 
   } catch {
     throw new Error(`tfjs-hadamrnn train: --resume found no checkpoint in ${dir}`);
   }
-  const { optimizerSpecs, ...state } = JSON.parse(stateText) as TrainState & {
-    optimizerSpecs: io.WeightsManifestEntry[];
-  };
+  return JSON.parse(stateText) as SavedState;
+}
+
+/** Loads the model and optimizer weights of the checkpoint whose state is `saved`, on the current
+ * backend. */
+export async function loadCheckpoint(outDir: string, saved: SavedState): Promise<LoadedCheckpoint> {
+  const dir = checkpointDir(outDir);
+  const { optimizerSpecs, ...state } = saved;
   const model = await loadLayersModel(fileSystem(dir));
   const data = await readFile(join(dir, OPTIMIZER_FILE));
   const tensors = io.decodeWeights(

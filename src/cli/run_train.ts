@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import '../index';
 import { TASK_DEFAULTS, type TrainOptions } from './args';
 import { useBackend } from './backend';
-import { checkpointDir, loadCheckpoint } from './checkpoint';
+import { checkpointDir, loadCheckpoint, readCheckpointState } from './checkpoint';
 import { buildModel } from './models';
 import { modelSize } from './model_size';
 import type { ProgressSink } from './progress';
@@ -20,7 +20,7 @@ import type { Task, TaskName } from './tasks/task';
 import { evaluate, ScheduledAdam, train } from './trainer';
 import type { TrainState } from './train_state';
 
-/** Options that define the model and its data: a resume keeps the checkpoint's. */
+/** Options that define the model and its data: a resume refuses to change them. */
 const RUN_DEFINING: (keyof TrainOptions)[] = [
   'task',
   'model',
@@ -30,10 +30,12 @@ const RUN_DEFINING: (keyof TrainOptions)[] = [
   'bits',
   'signs',
   'seed',
-  'batch',
   'trainSize',
   'lrDecay',
 ];
+
+/** Options that belong to one session, never read back from a checkpoint. */
+const SESSION_ONLY: (keyof TrainOptions)[] = ['out', 'resume', 'given'];
 
 /** The task of `options`. */
 export function makeTask(options: TrainOptions): Task {
@@ -48,21 +50,39 @@ export function makeTask(options: TrainOptions): Task {
   });
 }
 
-/** The options of a resumed run: the checkpoint's run-defining options, the command's others. */
+/**
+ * The options of a resumed run: those given on the command line, the checkpoint's for the others
+ * (so a bare `--resume` finishes the run as it was started). Run-defining options cannot change;
+ * the others (epochs, batch, backend, ...) may, and each epoch records its batch size.
+ */
 function resumedOptions(options: TrainOptions, saved: Record<string, unknown>): TrainOptions {
   const merged: Record<string, unknown> = { ...options };
   // Checkpoints written before an option existed ran with its default.
   const defaults: Record<string, unknown> = TASK_DEFAULTS[(saved.task ?? options.task) as TaskName];
-  for (const key of RUN_DEFINING) {
-    const trained = saved[key] ?? defaults[key];
-    if (options.given.includes(key) && trained !== options[key]) {
+  for (const key of Object.keys(options) as (keyof TrainOptions)[]) {
+    if (SESSION_ONLY.includes(key)) {
+      continue;
+    }
+    const trained = saved[key] ?? defaults[key] ?? options[key];
+    if (RUN_DEFINING.includes(key) && options.given.includes(key) && trained !== options[key]) {
       throw new Error(
         `tfjs-hadamrnn train: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(trained)}`,
       );
     }
-    merged[key] = trained;
+    if (!options.given.includes(key)) {
+      merged[key] = trained;
+    }
   }
   return merged as unknown as TrainOptions;
+}
+
+/** The options a checkpoint keeps: all but the session's own. */
+function sessionFree(options: TrainOptions): Record<string, unknown> {
+  const kept: Record<string, unknown> = { ...options };
+  for (const key of SESSION_ONLY) {
+    delete kept[key];
+  }
+  return kept;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -78,15 +98,19 @@ export async function runTrain(
   sink: ProgressSink,
   command: string,
 ): Promise<RunMetrics> {
-  await useBackend(parsed.backend);
-  let options = parsed;
+  const saved = parsed.resume ? await readCheckpointState(parsed.out) : null;
+  const options = saved == null ? parsed : resumedOptions(parsed, saved.options);
+  await useBackend(options.backend);
   let state: TrainState;
   let model;
   let optimizer: ScheduledAdam;
-  if (parsed.resume) {
-    const checkpoint = await loadCheckpoint(parsed.out);
-    options = resumedOptions(parsed, checkpoint.state.options);
+  if (saved != null) {
+    const checkpoint = await loadCheckpoint(parsed.out, saved);
     state = checkpoint.state;
+    // Epochs saved before they recorded their batch size ran with the checkpoint's.
+    const savedBatch = (state.options.batch as number | undefined) ?? options.batch;
+    state.epochs = state.epochs.map((record) => ({ batch: savedBatch, ...record }));
+    state.options = sessionFree(options);
     model = checkpoint.model;
     if (parsed.given.includes('lr')) {
       state.learningRate = parsed.lr;
@@ -104,7 +128,7 @@ export async function runTrain(
       step: 0,
       learningRate: options.lr,
       seconds: 0,
-      options: { ...options },
+      options: sessionFree(options),
       steps: [],
       epochs: [],
     };

@@ -19,6 +19,8 @@ export interface EpochRecord {
   step: number;
   /** Learning rate used during the epoch. */
   learningRate: number;
+  /** Batch size used during the epoch (a resume may change it). */
+  batch?: number;
   train: Score;
   validation: Score;
   /** Training wall time so far, in seconds (evaluation included). */
@@ -35,7 +37,7 @@ export interface TrainState {
   learningRate: number;
   /** Wall time spent so far over every session of the run, in seconds. */
   seconds: number;
-  /** The options the run was started with (a resume may extend `epochs`). */
+  /** The options the run was started with; a resume reads the ones it is not given from here. */
   options: Record<string, unknown>;
   steps: StepRecord[];
   epochs: EpochRecord[];

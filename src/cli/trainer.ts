@@ -153,6 +153,7 @@ export async function train(setup: TrainSetup): Promise<TrainState> {
       epoch: epoch + 1,
       step: state.step,
       learningRate: state.learningRate,
+      batch: options.batch,
       train: meter.score(),
       validation,
       seconds: state.seconds,

@@ -1,18 +1,32 @@
 import {
+  customGrad,
+  expandDims,
+  gather,
+  getBackend,
+  pad,
+  range,
+  reshape,
   serialization,
   zeros,
-  slice,
-  squeeze,
   tidy,
   util,
+  type GradSaveFunc,
   type Tensor,
+  type Tensor1D,
   type Tensor2D,
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
 import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
+import type { DisposeResult } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
+import {
+  ImpulseResponseCache,
+  impulseResponses,
+  lastStateFromResponses,
+  responsesArePreferable,
+} from './impulse_responses';
 import { checkBoolean, formatShape, toFloatTensor } from '../ops/validate';
 import { rejectUnknownKeys } from './config_keys';
 import { checkWeightsToSet } from './weights';
@@ -40,7 +54,9 @@ export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, '
  * `activation(h_t)` (default ReLU); the state carried forward is the linear `h_t`. The input
  * projection runs as one matMul for all steps and the recurrence as one fused kernel call
  * (`hadamardRecurrence`), forward and backward: W is never built. With `blockSize` < `units` it is
- * Block-HadamRNN (W sparse ternary).
+ * Block-HadamRNN (W sparse ternary). Inference of the last state alone (`returnSequences` false, no
+ * mask, from zeros) is one matMul of the inputs with the impulse responses W^j U, which the layer
+ * keeps while its weights do not change.
  *
  * Weights, in order: `kernel` [inputDim, units] (latent U, quantized to 4 bits on the fly by
  * default), `recurrent_kernel` [units] (latent u, clipped to [-1, 1] after every optimizer step),
@@ -64,6 +80,8 @@ export class HadamRNN extends RNN {
   static override readonly className = 'HadamRNN';
   /** The cell holding the weights and options. */
   declare readonly cell: HadamRNNCell;
+  /** Impulse responses for inference of the last state (src/layers/impulse_responses.ts). */
+  private readonly responseCache = new ImpulseResponseCache();
 
   constructor(args: HadamRNNArgs) {
     for (const option of RNN_BOOLEANS) {
@@ -97,31 +115,70 @@ export class HadamRNN extends RNN {
           `${api}: inputs must have rank 3 [batch, T, features], got shape ${formatShape(x.shape)}`,
       );
       const training = kwargs?.training as boolean | undefined;
+      const mask = (kwargs?.mask as Tensor | undefined) ?? undefined;
+      const fromZeros =
+        !this.stateful && statesFromInputs.length === 0 && kwargs?.initialState == null;
+      if (!this.returnSequences && !training && mask == null && fromZeros) {
+        const lastState = this.lastStateFromResponses(x);
+        if (lastState != null) {
+          const output = this.cell.activation.apply(lastState);
+          return this.returnState ? [output, lastState] : output;
+        }
+      }
       const h0 = this.initialStateFor(x, statesFromInputs, kwargs?.initialState);
       const states = hadamardRecurrence(
         this.cell.projection.apply(x) as Tensor3D,
         this.cell.recurrentSigns(),
         h0,
-        {
-          blockSize: this.cell.blockSize,
-          goBackwards: this.goBackwards,
-          mask: (kwargs?.mask as Tensor | undefined) ?? undefined,
-        },
+        { blockSize: this.cell.blockSize, goBackwards: this.goBackwards, mask },
       );
-      const [batch, steps, units] = states.shape;
+      const steps = states.shape[1];
       if (this.returnSequences && !this.returnState && !this.stateful) {
         return this.cell.activation.apply(states); // the common case: no slice on the tape
       }
-      const lastState =
-        steps === 0
-          ? h0
-          : (squeeze(slice(states, [0, steps - 1, 0], [batch, 1, units]), [1]) as Tensor2D);
+      const lastState = steps === 0 ? h0 : lastStep(states);
       if (this.stateful) {
         this.resetStates([lastState], training);
       }
       const output = this.cell.activation.apply(this.returnSequences ? states : lastState);
       return this.returnState ? [output, lastState] : output;
     });
+  }
+
+  /**
+   * Inference of the last state alone, from zeros and without a mask: through the impulse
+   * responses (src/layers/impulse_responses.ts) when they cost less than the recurrence over the
+   * batch; null otherwise. Training keeps the recurrence, whose gradient is one fused kernel.
+   */
+  private lastStateFromResponses(x: Tensor3D): Tensor2D | null {
+    const { projection, units, blockSize, recurrentKernel } = this.cell;
+    if (!responsesArePreferable(x.shape, units)) {
+      return null;
+    }
+    const weights = [projection.kernel, projection.bias, recurrentKernel].map(
+      (w) => w?.read().dataId,
+    );
+    const steps = x.shape[1];
+    const key = [getBackend(), steps, this.goBackwards, ...weights];
+    const responses = this.responseCache.lookup(key, () =>
+      impulseResponses(
+        {
+          kernel: projection.effectiveKernel() as Tensor2D,
+          bias: (projection.bias?.read() as Tensor1D | undefined) ?? null,
+          signs: this.cell.recurrentSigns(),
+          blockSize,
+          goBackwards: this.goBackwards,
+        },
+        steps,
+      ),
+    );
+    return responses == null ? null : lastStateFromResponses(x, responses);
+  }
+
+  /** Disposes the layer's weights and the impulse responses it keeps for inference. */
+  override dispose(): DisposeResult {
+    this.responseCache.dispose();
+    return super.dispose();
   }
 
   /** The state to start from: given with the inputs, in kwargs, kept (stateful) or zeros. */
@@ -154,6 +211,27 @@ export class HadamRNN extends RNN {
     return new cls(config);
   }
 }
+
+/**
+ * The last step of [batch, T, n] states, [batch, n]. A gather of rows, not a slice: the wasm
+ * backend's Slice copies its whole input to JavaScript when the slice is not contiguous (15 ms at
+ * T = 1000, batch 32, 128 units, where the gather takes microseconds). Its gradient pads dy with
+ * zeros: gather's own gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+ */
+const lastStep = customGrad((statesArg: Tensor | GradSaveFunc) => {
+  const states = statesArg as Tensor3D;
+  const [batch, steps, units] = states.shape;
+  const lastRows = range(steps - 1, batch * steps, steps, 'int32');
+  return {
+    value: gather(reshape(states, [batch * steps, units]), lastRows) as Tensor2D,
+    gradFunc: (dy: Tensor | Tensor[]) =>
+      pad(expandDims(dy as Tensor, 1), [
+        [0, 0],
+        [steps - 1, 0],
+        [0, 0],
+      ]),
+  };
+}) as (states: Tensor3D) => Tensor2D;
 
 /** Creates a {@link HadamRNN} layer. */
 export function hadamRNN(args: HadamRNNArgs): HadamRNN {

@@ -43,6 +43,10 @@ export const BROWSER_SUITES: Record<string, BrowserSuite> = {
     load: () => import('../conformance/hadam_rnn_layer.test'),
     backends: ['webgl', 'wasm', 'cpu'],
   },
+  impulse_responses: {
+    load: () => import('../conformance/impulse_responses.test'),
+    backends: ['webgl', 'wasm', 'cpu'],
+  },
   model_leaks: {
     load: () => import('./suites/model_leaks.suite'),
     backends: ['webgl'],

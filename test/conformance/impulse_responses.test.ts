@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { hadamRNN } from '../../src';
+import { describeEachBackend } from '../harness/backends';
+import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
+import { randomValues } from '../harness/random';
+import { referenceLayer, type ReferenceLayer } from '../reference/layer';
+
+// HadamRNN's inference of the last state (returnSequences false) from impulse responses, built on
+// the second predict with the same weights and kept until a weight changes.
+const CASES = [
+  { units: 16, blockSize: 16, inputDim: 3, batch: 5, steps: 7, bits: 4, goBackwards: false },
+  { units: 32, blockSize: 8, inputDim: 2, batch: 4, steps: 40, bits: 2, goBackwards: true },
+  { units: 8, blockSize: 2, inputDim: 1, batch: 3, steps: 1, bits: null, goBackwards: false },
+];
+
+type Case = (typeof CASES)[number];
+
+function weightsOf(c: Case, seed: number): ReferenceLayer {
+  return {
+    kernel: randomValues(c.inputDim * c.units, seed),
+    u: randomValues(c.units, seed + 1),
+    bias: randomValues(c.units, seed + 2),
+    inputDim: c.inputDim,
+    units: c.units,
+    blockSize: c.blockSize,
+    bits: c.bits,
+  };
+}
+
+function setWeights(layer: tfl.layers.Layer, c: Case, w: ReferenceLayer): void {
+  const tensors = [
+    tf.tensor2d(w.kernel as Float32Array, [c.inputDim, c.units]),
+    tf.tensor1d(w.u as Float32Array),
+    tf.tensor1d(w.bias as Float32Array),
+  ];
+  layer.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+/** The reference's last state per row, [batch, units]: the last state in processing order. */
+function referenceLastState(x: Float32Array, c: Case, w: ReferenceLayer): Float64Array {
+  const { states } = referenceLayer(x, c.batch, c.steps, w, c.goBackwards);
+  const last = new Float64Array(c.batch * c.units);
+  for (let r = 0; r < c.batch; r++) {
+    const row = (r * c.steps + c.steps - 1) * c.units;
+    last.set(states.subarray(row, row + c.units), r * c.units);
+  }
+  return last;
+}
+
+/** Names of the kernels one call of `f` runs. */
+async function kernelsOf(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {
+  const profile = await tf.profile(() => tf.dispose(f()));
+  return profile.kernels.map((k) => k.name);
+}
+
+describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
+  const tol = backend.tolerance * 10;
+
+  it.each(CASES)(
+    'matches the reference recurrence, before and after a weight change: %j',
+    async (c) => {
+      const layer = hadamRNN({
+        units: c.units,
+        blockSize: c.blockSize,
+        goBackwards: c.goBackwards,
+        returnState: true,
+        kernelQuantizer:
+          c.bits == null ? null : { className: 'HadamUniformSte', config: { bits: c.bits } },
+      });
+      const xValues = randomValues(c.batch * c.steps * c.inputDim, 3);
+      const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inputDim]);
+      tf.dispose(layer.apply(x) as tf.Tensor[]); // builds it
+      for (const seed of [10, 20]) {
+        const weights = weightsOf(c, seed);
+        setWeights(layer, c, weights);
+        const expected = referenceLastState(xValues, c, weights);
+        // First call: the recurrence; second: builds the responses; third: uses the kept ones.
+        const runs: string[][] = [];
+        for (let call = 0; call < 3; call++) {
+          let outputs: tf.Tensor[] = [];
+          runs.push(await kernelsOf(() => (outputs = layer.apply(x) as tf.Tensor[])));
+          outputs = layer.apply(x) as tf.Tensor[];
+          const [output, state] = outputs;
+          expectClose(valuesOf(state), expected, tol);
+          expectClose(
+            valuesOf(output),
+            expected.map((v) => Math.max(v, 0)),
+            tol,
+          );
+          tf.dispose(outputs);
+        }
+        // The kept responses leave the third call a product and an add: no recurrence, no transform.
+        expect(runs[2].filter((name) => /Hadamard|FusedMatMul/.test(name))).toEqual([]);
+        expect(runs[2]).toContain('BatchMatMul');
+      }
+      await expectNoLeaks(() => tf.dispose(layer.apply(x) as tf.Tensor[]));
+      x.dispose();
+      layer.dispose();
+    },
+  );
+
+  it('is used by predict, invalidated by fit, and freed by dispose', async () => {
+    const c = CASES[0];
+    const before = tf.memory().numTensors;
+    const model = tfl.sequential({
+      layers: [hadamRNN({ units: c.units, inputShape: [c.steps, c.inputDim] })],
+    });
+    const optimizer = tf.train.sgd(0.5);
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    const xValues = randomValues(c.batch * c.steps * c.inputDim, 4);
+    const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inputDim]);
+    const y = tf.ones([c.batch, c.units]);
+    for (let round = 0; round < 2; round++) {
+      const [kernel, u, bias] = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      const weights = { ...weightsOf(c, 0), kernel, u, bias };
+      const expected = referenceLastState(xValues, c, weights).map((v) => Math.max(v, 0));
+      for (let call = 0; call < 3; call++) {
+        const predicted = model.predict(x) as tf.Tensor;
+        expectClose(valuesOf(predicted), expected, tol);
+        predicted.dispose();
+      }
+      await model.fit(x, y, { epochs: 1, batchSize: c.batch, verbose: 0 }); // changes every weight
+    }
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -145,7 +145,7 @@ export function formatRatio(baselineNs: number, candidateNs: number): string {
 
 /** A GitHub-flavoured markdown table, numeric-looking columns right-aligned. */
 export function markdownTable(headers: string[], rows: string[][]): string {
-  const numeric = headers.map((_, c) => rows.every((row) => /^[\d.,×-]+$/.test(row[c])));
+  const numeric = headers.map((_, c) => rows.every((row) => /^([\d.,×-]+|–)$/.test(row[c])));
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const rule = numeric.map((right) => (right ? '---:' : ':---'));
   return [line(headers), line(rule), ...rows.map(line)].join('\n');

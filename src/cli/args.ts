@@ -139,7 +139,8 @@ Options (defaults: the paper's settings for the task):
   --signs trained|fixed   train HadamRNN's sign vector u (default, the paper) or keep its
                    random initial signs (learns the copy task in far fewer steps)
   --out DIR        run folder (default artifacts/runs/<task>-<model>)
-  --resume         continue from the checkpoint in --out
+  --resume         continue the run in --out with its own options; flags given override
+                   them, except the model's and the data's (--batch may change)
   --seed N         data seed (default 1)
   --train-size N   MNIST training examples used (default 50000)
   --eval-size N    validation and test examples used (copy 256, MNIST 10000)

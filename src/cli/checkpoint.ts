@@ -5,7 +5,8 @@
  * `fileSystem` IO handler, loadable with `tf.loadLayersModel('file://…')`),
  * `optimizer.bin` (Adam's moments and iteration count) and `state.json` (epoch, step, learning
  * rate, history and the optimizer's weight specs). A new checkpoint is written beside the old one
- * and swapped in by renames, so an interrupted save leaves the previous checkpoint usable.
+ * and swapped in by renames, so an interrupted save leaves the previous checkpoint usable. The model
+ * of the epoch with the lowest validation loss is kept beside it, in `best/` (same format).
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +21,25 @@ const STATE_FILE = 'state.json';
 /** The checkpoint folder of a run folder. */
 export function checkpointDir(outDir: string): string {
   return join(outDir, 'checkpoint');
+}
+
+/** The folder of a run's best model (lowest validation loss), in the tfjs layers format. */
+export function bestModelDir(outDir: string): string {
+  return join(outDir, 'best');
+}
+
+/** Writes `model` as the run's best model, replacing the previous one by a rename. */
+export async function saveBestModel(outDir: string, model: LayersModel): Promise<void> {
+  const dir = bestModelDir(outDir);
+  await rm(`${dir}.next`, { recursive: true, force: true });
+  await model.save(fileSystem(`${dir}.next`));
+  await rm(dir, { recursive: true, force: true });
+  await rename(`${dir}.next`, dir);
+}
+
+/** Loads the run's best model. */
+export async function loadBestModel(outDir: string): Promise<LayersModel> {
+  return loadLayersModel(fileSystem(bestModelDir(outDir)));
 }
 
 function bytesOf(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {

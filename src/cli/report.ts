@@ -40,6 +40,9 @@ export interface RunMetrics {
   test: Score | null;
   /** test loss / baseline loss (copy task). */
   testLossOverBaseline: number | null;
+  /** The epoch with the lowest validation loss, its model kept in `best/`, and its test score
+   * (null until the run is done). */
+  best: { epoch: number; step: number; validation: Score; test: Score | null } | null;
   modelSize: Omit<ModelSize, 'weights'>;
   history: { epochs: TrainState['epochs']; steps: [number, number, number][] };
 }
@@ -68,6 +71,7 @@ export function runMetrics(
   size: ModelSize,
   command: string,
   test: Score | null,
+  bestTest: Score | null = null,
 ): RunMetrics {
   const window = Math.max(1, Math.ceil(state.steps.length / MAX_POINTS));
   const losses = smooth(
@@ -98,6 +102,7 @@ export function runMetrics(
     test,
     testLossOverBaseline:
       test != null && task.baselineLoss != null ? test.loss / task.baselineLoss : null,
+    best: state.best == null ? null : { ...state.best, test: bestTest },
     modelSize: sizeTotals,
     history: {
       epochs: state.epochs,

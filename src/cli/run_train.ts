@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import '../index';
 import { TASK_DEFAULTS, type TrainOptions } from './args';
 import { useBackend } from './backend';
-import { checkpointDir, loadCheckpoint, readCheckpointState } from './checkpoint';
+import { checkpointDir, loadBestModel, loadCheckpoint, readCheckpointState } from './checkpoint';
 import { buildModel } from './models';
 import { modelSize } from './model_size';
 import type { ProgressSink } from './progress';
@@ -18,7 +18,7 @@ import { copyTask } from './tasks/copy_task';
 import { mnistTask } from './tasks/mnist_task';
 import type { Task, TaskName } from './tasks/task';
 import { evaluate, ScheduledAdam, train } from './trainer';
-import type { TrainState } from './train_state';
+import type { Score, TrainState } from './train_state';
 
 /** Options that define the model and its data: a resume refuses to change them. */
 const RUN_DEFINING: (keyof TrainOptions)[] = [
@@ -83,6 +83,40 @@ function sessionFree(options: TrainOptions): Record<string, unknown> {
     delete kept[key];
   }
   return kept;
+}
+
+/** The test score of the run's best model (`test` when that is the last epoch's), or null for a
+ * checkpoint from before best models were kept. */
+async function testBestModel(
+  task: Task,
+  options: TrainOptions,
+  state: TrainState,
+  test: Score,
+): Promise<Score | null> {
+  if (state.best == null) {
+    return null;
+  }
+  if (state.best.epoch === state.epoch) {
+    return test;
+  }
+  const best = await loadBestModel(options.out);
+  try {
+    return evaluate(best, task, task.test, options.batch);
+  } finally {
+    best.dispose();
+  }
+}
+
+/** Loss (and its share of the baseline) and accuracy, for the log. */
+function describeScore(task: Task, score: Score): string {
+  const baseline = task.baselineLoss;
+  return (
+    `loss ${score.loss.toPrecision(4)}` +
+    (baseline != null
+      ? ` (${((100 * score.loss) / baseline).toFixed(2)}% of baseline ${baseline.toPrecision(4)})`
+      : '') +
+    `, accuracy ${(100 * score.accuracy).toFixed(2)}%`
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -154,14 +188,15 @@ export async function runTrain(
     onEpoch: (s) => writeReport(options.out, runMetrics(task, options, s, size, command, null)),
   });
   const test = evaluate(model, task, task.test, options.batch);
-  const metrics = runMetrics(task, options, state, size, command, test);
+  const bestTest = await testBestModel(task, options, state, test);
+  const metrics = runMetrics(task, options, state, size, command, test, bestTest);
   await writeReport(options.out, metrics);
   progress.log(
-    `test loss ${test.loss.toPrecision(4)}` +
-      (task.baselineLoss != null
-        ? ` (${((100 * test.loss) / task.baselineLoss).toFixed(2)}% of baseline ${task.baselineLoss.toPrecision(4)})`
+    `test ${describeScore(task, test)}` +
+      (bestTest != null && state.best!.epoch !== state.epoch
+        ? `; best validation at epoch ${state.best!.epoch}, its test ${describeScore(task, bestTest)}`
         : '') +
-      `, accuracy ${(100 * test.accuracy).toFixed(2)}%; wrote ${join(options.out, 'metrics.json')} and curve.svg`,
+      `; wrote ${join(options.out, 'metrics.json')} and curve.svg`,
   );
   return metrics;
 }

@@ -37,6 +37,8 @@ export interface TrainState {
   learningRate: number;
   /** Wall time spent so far over every session of the run, in seconds. */
   seconds: number;
+  /** The epoch with the lowest validation loss so far, whose model is kept in `<out>/best`. */
+  best?: { epoch: number; step: number; validation: Score };
   /** The options the run was started with; a resume reads the ones it is not given from here. */
   options: Record<string, unknown>;
   steps: StepRecord[];

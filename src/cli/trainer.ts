@@ -1,6 +1,7 @@
 /**
  * The training loop: Adam on the task's loss, one fresh batch per step, validation and a
- * checkpoint after every epoch, the learning rate multiplied by `lrDecay` between epochs.
+ * checkpoint after every epoch (and the best model so far, by validation loss), the learning rate
+ * multiplied by `lrDecay` between epochs.
  */
 import {
   AdamOptimizer,
@@ -12,7 +13,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { TrainOptions } from './args';
-import { saveCheckpoint } from './checkpoint';
+import { saveBestModel, saveCheckpoint } from './checkpoint';
 import { correctCount, ScoreMeter, taskLoss } from './objective';
 import type { ProgressBar } from './progress';
 import type { Batch, EvalSplit, Task } from './tasks/task';
@@ -160,6 +161,10 @@ export async function train(setup: TrainSetup): Promise<TrainState> {
     });
     state.epoch = epoch + 1;
     state.learningRate *= options.lrDecay;
+    if (state.best == null || validation.loss < state.best.validation.loss) {
+      await saveBestModel(options.out, model);
+      state.best = { epoch: state.epoch, step: state.step, validation };
+    }
     await saveCheckpoint(options.out, model, optimizer, state);
     progress.log(
       `epoch ${epoch + 1}: train loss ${meter.score().loss.toPrecision(4)}, validation loss ` +

@@ -124,6 +124,41 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
       expect(metrics).toMatchObject({ backend: 'wasm' });
       expect(metrics.options).toMatchObject({ trainSize: 16, evalSize: 8, batch: 4, lr: 1e-3 });
       expect(metrics.history.epochs.map((e) => e.batch)).toEqual([8, 8, 4]);
+      // The model of the lowest validation loss is kept in best/, and tested at the end.
+      const losses = metrics.history.epochs.map((e) => e.validation.loss);
+      const bestEpoch = losses.indexOf(Math.min(...losses)) + 1;
+      expect(metrics.best).toMatchObject({
+        epoch: bestEpoch,
+        validation: { loss: Math.min(...losses) },
+      });
+      expect(metrics.best!.test!.loss).toBeGreaterThan(0);
+      if (bestEpoch === 3) {
+        expect(metrics.best!.test).toEqual(metrics.test);
+      }
+      expect(existsSync(join(out, 'best', 'model.json'))).toBe(true);
+
+      // An epoch at a far too high learning rate is worse: best/ still holds epoch 3's model,
+      // whose test score comes back (up to float32 rounding: evaluate's later batches use the
+      // layer's impulse responses, the reloaded model's first batch the recurrence).
+      const fourth = await cli(
+        'train',
+        task,
+        '--out',
+        out,
+        '--resume',
+        '--epochs',
+        '4',
+        '--lr',
+        '0.5',
+      );
+      expect(fourth.code).toBe(0);
+      const afterFourth = readJson<RunMetrics>(join(out, 'metrics.json'));
+      expect(afterFourth.history.epochs[3].validation.loss).toBeGreaterThan(Math.min(...losses));
+      expect(afterFourth.best!.epoch).toBe(3);
+      expect(afterFourth.best!.test!.accuracy).toBe(metrics.test!.accuracy);
+      expect(afterFourth.best!.test!.loss).toBeCloseTo(metrics.test!.loss, 4);
+      expect(afterFourth.test).not.toEqual(metrics.test);
+      expect(fourth.output).toContain('best validation at epoch 3, its test loss');
       env().set('IS_TEST', true);
     },
   );

@@ -12,11 +12,11 @@ const CASES = [
   { units: 8, blockSize: 8, inputDim: 2, batch: 1, steps: 1, bits: null },
 ];
 
-function makeLayer(c: (typeof CASES)[number], seed: number) {
+function makeLayer(c: (typeof CASES)[number], seed: number, returnSequences = true) {
   const layer = hadamRNN({
     units: c.units,
     blockSize: c.blockSize,
-    returnSequences: true,
+    returnSequences,
     kernelQuantizer:
       c.bits == null ? null : { className: 'HadamUniformSte', config: { bits: c.bits } },
     biasInitializer: 'randomNormal',
@@ -70,6 +70,40 @@ describeEachBackend('HadamRNN layer', (backend) => {
             tf.mul(
               layer.apply(tf.tensor3d(x, [c.batch, c.steps, c.inputDim])) as tf.Tensor,
               tf.tensor3d(w, [c.batch, c.steps, c.units]),
+            ),
+          ) as tf.Scalar,
+        layer.trainableWeights.map((v) => v.read() as tf.Variable),
+      );
+      const expected = referenceLayerGrads(x, w, c.batch, c.steps, reference);
+      const [kernel, u, bias] = layer.trainableWeights.map(
+        (v) => grads[(v.read() as tf.Variable).name],
+      );
+      expectClose(valuesOf(kernel), expected.kernel, tol);
+      expectClose(valuesOf(u), expected.u, tol);
+      expectClose(valuesOf(bias), expected.bias, tol);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    layer.dispose();
+  });
+
+  it.each(CASES)('has the reference gradient with returnSequences false: %j', async (c) => {
+    const { layer, reference } = makeLayer(c, 60 + c.units, false);
+    const x = randomValues(c.batch * c.steps * c.inputDim, 10);
+    const wLast = randomValues(c.batch * c.units, 11);
+    // The reference weighs every step's output: zero but at the last step.
+    const w = new Float32Array(c.batch * c.steps * c.units);
+    for (let r = 0; r < c.batch; r++) {
+      w.set(wLast.subarray(r * c.units, (r + 1) * c.units), (r * c.steps + c.steps - 1) * c.units);
+    }
+    await expectNoLeaks(() => {
+      const { grads, value } = tf.variableGrads(
+        () =>
+          tf.sum(
+            tf.mul(
+              layer.apply(tf.tensor3d(x, [c.batch, c.steps, c.inputDim]), {
+                training: true,
+              }) as tf.Tensor,
+              tf.tensor2d(wLast, [c.batch, c.units]),
             ),
           ) as tf.Scalar,
         layer.trainableWeights.map((v) => v.read() as tf.Variable),

@@ -51,24 +51,31 @@ const rows = readdirSync(RESULTS)
     const T = m.task === 'copy' ? o.T : 784;
     // The first epoch's rate: `options.lr` is the last session's (a resume may not repeat --lr).
     const lr = m.history.epochs[0]?.learningRate ?? o.lr;
+    // A resume may change the batch size; epochs record theirs (older runs did not: o.batch).
+    const batches = [...new Set(m.history.epochs.map((e) => e.batch ?? o.batch))];
+    const batch = batches.length > 0 ? batches.join(' → ') : o.batch;
     const score = m.test ?? m.validation;
     const which = m.test != null ? 'test' : 'val.';
-    const vsBaseline =
-      m.baselineLoss != null && score != null
-        ? `${((100 * score.loss) / m.baselineLoss).toFixed(1)}%`
+    const ofBaseline = (loss) =>
+      m.baselineLoss != null ? `${((100 * loss) / m.baselineLoss).toFixed(1)}%` : '–';
+    const vsBaseline = score != null ? ofBaseline(score.loss) : '–';
+    // The model of the lowest validation loss (kept in best/ by runs since that feature), tested.
+    const best =
+      m.best?.test != null
+        ? `ep. ${m.best.epoch}: ${m.baselineLoss != null ? `${ofBaseline(m.best.test.loss)}, ` : ''}${pct(m.best.test.accuracy)}`
         : '–';
     return (
-      `| [${name}](results/${name}.svg) | ${m.task} | ${T} | ${m.model} | ${signsOf(m)} | ${o.units} | ${o.batch} | ${lr} | ` +
+      `| [${name}](results/${name}.svg) | ${m.task} | ${T} | ${m.model} | ${signsOf(m)} | ${o.units} | ${batch} | ${lr} | ` +
       `${m.steps} (${m.epochs} ep.) | ${duration(m.wallSeconds)} | ${m.secondsPerStep} | ${m.backend} | ` +
       `${num(score?.loss)} (${which}) | ${vsBaseline} | ${pct(score?.accuracy)} | ` +
-      `${m.modelSize.paperKiB.toFixed(2)} / ${m.modelSize.float32KiB.toFixed(2)} | ${m.status} |`
+      `${best} | ${m.modelSize.paperKiB.toFixed(2)} / ${m.modelSize.float32KiB.toFixed(2)} | ${m.status} |`
     );
   });
 
 const table = [
   START,
-  '| run (curve) | task | T | model | signs | units | batch | lr | steps | wall time | s/step | backend | loss | loss / baseline | accuracy | size KiB (paper / float32) | status |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| run (curve) | task | T | model | signs | units | batch | lr | steps | wall time | s/step | backend | loss | loss / baseline | accuracy | best-validation model, tested | size KiB (paper / float32) | status |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...rows,
   END,
 ].join('\n');

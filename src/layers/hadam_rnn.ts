@@ -214,8 +214,8 @@ export class HadamRNN extends RNN {
 
 /**
  * The last step of [batch, T, n] states, [batch, n]. A gather of rows, not a slice: the wasm
- * backend's Slice copies its whole input to JavaScript when the slice is not contiguous (15 ms at
- * T = 1000, batch 32, 128 units, where the gather takes microseconds). Its gradient pads dy with
+ * backend's Slice copies its whole input to JavaScript when the slice is not contiguous, while the
+ * gather reads only the rows it returns. Its gradient pads dy with
  * zeros: gather's own gradient needs UnsortedSegmentSum, which the wasm backend lacks.
  */
 const lastStep = customGrad((statesArg: Tensor | GradSaveFunc) => {

@@ -82,13 +82,14 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
       // The later sessions run on wasm, where IS_TEST's per-kernel leak check misfires for the
       // quantizers' customGrad `save` (test/cli/copy_learning.test.ts); the first kept it on.
       env().set('IS_TEST', false);
-      const again = await cli(
-        'train',
-        task,
-        ...small,
+      const resume = (...flags: string[]) => cli('train', task, '--out', out, '--resume', ...flags);
+      const again = await resume(
+        '--train-size',
+        '16',
+        '--eval-size',
+        '8',
         '--epochs',
         '2',
-        '--resume',
         '--backend',
         'wasm',
       );
@@ -106,17 +107,7 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
 
       // A bare --resume keeps the run's own options (not the task defaults: 50,000 examples,
       // batch 64/100); the batch size may change, and each epoch records its own.
-      const third = await cli(
-        'train',
-        task,
-        '--out',
-        out,
-        '--resume',
-        '--epochs',
-        '3',
-        '--batch',
-        '4',
-      );
+      const third = await resume('--epochs', '3', '--batch', '4');
       expect(third.code).toBe(0);
       expect(third.output).toContain('backend wasm, resuming after epoch 2');
       metrics = readJson<RunMetrics>(join(out, 'metrics.json'));
@@ -140,17 +131,7 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
       // An epoch at a far too high learning rate is worse: best/ still holds epoch 3's model,
       // whose test score comes back (up to float32 rounding: evaluate's later batches use the
       // layer's impulse responses, the reloaded model's first batch the recurrence).
-      const fourth = await cli(
-        'train',
-        task,
-        '--out',
-        out,
-        '--resume',
-        '--epochs',
-        '4',
-        '--lr',
-        '0.5',
-      );
+      const fourth = await resume('--epochs', '4', '--lr', '0.5');
       expect(fourth.code).toBe(0);
       const afterFourth = readJson<RunMetrics>(join(out, 'metrics.json'));
       expect(afterFourth.history.epochs[3].validation.loss).toBeGreaterThan(Math.min(...losses));

@@ -4,6 +4,7 @@ import { hadamRNN, quantizedDense } from '../../src';
 import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomValues } from '../harness/random';
+import { setReferenceWeights } from '../harness/reference_weights';
 import { referenceLayer, referenceLayerGrads, type ReferenceLayer } from '../reference/layer';
 
 const CASES = [
@@ -32,13 +33,7 @@ function makeLayer(c: (typeof CASES)[number], seed: number, returnSequences = tr
     blockSize: c.blockSize,
     bits: c.bits,
   };
-  const weights = [
-    tf.tensor2d(reference.kernel as Float32Array, [c.inputDim, c.units]),
-    tf.tensor1d(reference.u as Float32Array),
-    tf.tensor1d(reference.bias as Float32Array),
-  ];
-  layer.setWeights(weights);
-  tf.dispose(weights);
+  setReferenceWeights(layer, reference);
   return { layer, reference };
 }
 
@@ -59,42 +54,18 @@ describeEachBackend('HadamRNN layer', (backend) => {
     layer.dispose();
   });
 
-  it.each(CASES)('has the reference gradient for every weight: %j', async (c) => {
-    const { layer, reference } = makeLayer(c, 50 + c.units);
-    const x = randomValues(c.batch * c.steps * c.inputDim, 8);
-    const w = randomValues(c.batch * c.steps * c.units, 9);
-    await expectNoLeaks(() => {
-      const { grads, value } = tf.variableGrads(
-        () =>
-          tf.sum(
-            tf.mul(
-              layer.apply(tf.tensor3d(x, [c.batch, c.steps, c.inputDim])) as tf.Tensor,
-              tf.tensor3d(w, [c.batch, c.steps, c.units]),
-            ),
-          ) as tf.Scalar,
-        layer.trainableWeights.map((v) => v.read() as tf.Variable),
-      );
-      const expected = referenceLayerGrads(x, w, c.batch, c.steps, reference);
-      const [kernel, u, bias] = layer.trainableWeights.map(
-        (v) => grads[(v.read() as tf.Variable).name],
-      );
-      expectClose(valuesOf(kernel), expected.kernel, tol);
-      expectClose(valuesOf(u), expected.u, tol);
-      expectClose(valuesOf(bias), expected.bias, tol);
-      tf.dispose([value, ...Object.values(grads)]);
-    });
-    layer.dispose();
-  });
-
-  it.each(CASES)('has the reference gradient with returnSequences false: %j', async (c) => {
-    const { layer, reference } = makeLayer(c, 60 + c.units, false);
-    const x = randomValues(c.batch * c.steps * c.inputDim, 10);
-    const wLast = randomValues(c.batch * c.units, 11);
-    // The reference weighs every step's output: zero but at the last step.
-    const w = new Float32Array(c.batch * c.steps * c.units);
-    for (let r = 0; r < c.batch; r++) {
-      w.set(wLast.subarray(r * c.units, (r + 1) * c.units), (r * c.steps + c.steps - 1) * c.units);
-    }
+  /**
+   * Expects the gradients of sum(outputWeights ⊙ layer(x)) for every weight to match the
+   * reference's, whose `referenceWeights` weigh every step's output [batch, T, units].
+   */
+  async function expectReferenceGrads(
+    made: { layer: tfl.layers.Layer; reference: ReferenceLayer },
+    c: (typeof CASES)[number],
+    x: Float32Array,
+    outputWeights: () => tf.Tensor,
+    referenceWeights: Float32Array,
+  ): Promise<void> {
+    const { layer, reference } = made;
     await expectNoLeaks(() => {
       const { grads, value } = tf.variableGrads(
         () =>
@@ -103,12 +74,12 @@ describeEachBackend('HadamRNN layer', (backend) => {
               layer.apply(tf.tensor3d(x, [c.batch, c.steps, c.inputDim]), {
                 training: true,
               }) as tf.Tensor,
-              tf.tensor2d(wLast, [c.batch, c.units]),
+              outputWeights(),
             ),
           ) as tf.Scalar,
         layer.trainableWeights.map((v) => v.read() as tf.Variable),
       );
-      const expected = referenceLayerGrads(x, w, c.batch, c.steps, reference);
+      const expected = referenceLayerGrads(x, referenceWeights, c.batch, c.steps, reference);
       const [kernel, u, bias] = layer.trainableWeights.map(
         (v) => grads[(v.read() as tf.Variable).name],
       );
@@ -118,6 +89,35 @@ describeEachBackend('HadamRNN layer', (backend) => {
       tf.dispose([value, ...Object.values(grads)]);
     });
     layer.dispose();
+  }
+
+  it.each(CASES)('has the reference gradient for every weight: %j', async (c) => {
+    const x = randomValues(c.batch * c.steps * c.inputDim, 8);
+    const w = randomValues(c.batch * c.steps * c.units, 9);
+    await expectReferenceGrads(
+      makeLayer(c, 50 + c.units),
+      c,
+      x,
+      () => tf.tensor3d(w, [c.batch, c.steps, c.units]),
+      w,
+    );
+  });
+
+  it.each(CASES)('has the reference gradient with returnSequences false: %j', async (c) => {
+    const x = randomValues(c.batch * c.steps * c.inputDim, 10);
+    const wLast = randomValues(c.batch * c.units, 11);
+    // The reference weighs every step's output: zero but at the last step.
+    const w = new Float32Array(c.batch * c.steps * c.units);
+    for (let r = 0; r < c.batch; r++) {
+      w.set(wLast.subarray(r * c.units, (r + 1) * c.units), (r * c.steps + c.steps - 1) * c.units);
+    }
+    await expectReferenceGrads(
+      makeLayer(c, 60 + c.units, false),
+      c,
+      x,
+      () => tf.tensor2d(wLast, [c.batch, c.units]),
+      w,
+    );
   });
 
   it('fits, saves to memory and reloads with identical predictions', async () => {

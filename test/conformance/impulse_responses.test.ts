@@ -4,6 +4,7 @@ import { hadamRNN } from '../../src';
 import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomValues } from '../harness/random';
+import { setReferenceWeights } from '../harness/reference_weights';
 import { referenceLayer, type ReferenceLayer } from '../reference/layer';
 
 // HadamRNN's inference of the last state (returnSequences false) from impulse responses, built on
@@ -26,16 +27,6 @@ function weightsOf(c: Case, seed: number): ReferenceLayer {
     blockSize: c.blockSize,
     bits: c.bits,
   };
-}
-
-function setWeights(layer: tfl.layers.Layer, c: Case, w: ReferenceLayer): void {
-  const tensors = [
-    tf.tensor2d(w.kernel as Float32Array, [c.inputDim, c.units]),
-    tf.tensor1d(w.u as Float32Array),
-    tf.tensor1d(w.bias as Float32Array),
-  ];
-  layer.setWeights(tensors);
-  tf.dispose(tensors);
 }
 
 /** The reference's last state per row, [batch, units]: the last state in processing order. */
@@ -74,7 +65,7 @@ describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
       tf.dispose(layer.apply(x) as tf.Tensor[]); // builds it
       for (const seed of [10, 20]) {
         const weights = weightsOf(c, seed);
-        setWeights(layer, c, weights);
+        setReferenceWeights(layer, weights);
         const expected = referenceLastState(xValues, c, weights);
         // First call: the recurrence; second: builds the responses; third: uses the kept ones.
         const runs: string[][] = [];

@@ -30,3 +30,14 @@ export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layer
 export type { QuantizedProjectionArgs } from './layers/quantized_projection';
 export { serializableClasses } from './register_classes';
 export { fileSystem, FileSystemHandler, type FileSystemOptions } from './io/register';
+export {
+  BITS_FILE,
+  EXPORT_FORMATS,
+  exportBits,
+  exportModel,
+  quantizedArtifacts,
+  stockArtifacts,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportResult,
+} from './export';

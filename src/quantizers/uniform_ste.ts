@@ -41,17 +41,29 @@ export function uniformSte(x: Tensor, bits: number = DEFAULT_BITS): Tensor {
   checkBits(bits);
   const levels = 2 ** (bits - 1);
   const op = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    const input = args[0] as Tensor;
-    const maxAbs = max(abs(input));
-    // An all-zero tensor has alpha = 0; dividing by 1 instead keeps it at zero.
-    const alpha = where(equal(maxAbs, 0), onesLike(maxAbs), maxAbs);
-    const steps = clipByValue(round(div(mul(input, levels), alpha)), -levels, levels - 1);
+    const { alpha, rounded } = uniformGrid(args[0] as Tensor, bits);
+    const steps = clipByValue(rounded, -levels, levels - 1);
     return {
       value: mul(steps, div(alpha, scalar(levels))),
       gradFunc: (dy: Tensor | Tensor[]) => dy as Tensor,
     };
   });
   return tidy(() => op(x));
+}
+
+/**
+ * The grid of {@link uniformSte}: `alpha = max|x|` (1 for an all-zero x) and
+ * `round(x · L / alpha)` before the clip, in [-L, L] with `L = 2^(bits-1)`, as float32 tensors. The
+ * quantizer and the exporters (src/export) share it, so exported codes are the quantizer's own.
+ */
+export function uniformGrid(x: Tensor, bits: number): { alpha: Tensor; rounded: Tensor } {
+  return tidy(() => {
+    const levels = 2 ** (bits - 1);
+    const maxAbs = max(abs(x));
+    // An all-zero tensor has alpha = 0; dividing by 1 instead keeps it at zero.
+    const alpha = where(equal(maxAbs, 0), onesLike(maxAbs), maxAbs);
+    return { alpha, rounded: round(div(mul(x, levels), alpha)) };
+  });
 }
 
 function checkBits(bits: number): void {

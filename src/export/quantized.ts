@@ -2,13 +2,15 @@
  * The `quantized` format: the tfjs layers format of the same model, whose quantized kernels are
  * stored as their integer codes (uint8 up to 7 bits) and whose latent u is stored as its signs
  * (uint8 0/1 decoded to ±1), through the manifest's `quantization` field. Biases and every other
- * weight stay float32. Loaded with the plugin, the layers quantize the decoded latents back to the
+ * weight stay float32; the configs of this package's layers leave out their default-valued keys
+ * (default_keys.ts). Loaded with the plugin, the layers quantize the decoded latents back to the
  * very same Q(U), s and Q(V), so predictions are bit-identical; training can continue from them.
  */
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
 import { HadamRNN } from '../layers/hadam_rnn';
 import { SignSte } from '../quantizers/sign_ste';
+import { withoutDefaultKeys } from './default_keys';
 import { exportableLayers, projectionOf } from './layer_roles';
 import { signsOf, uniformKernel, type UniformKernel } from './quantized_weights';
 import { codeArray, encodeWeights, type WeightToWrite } from './weight_encoding';
@@ -71,9 +73,9 @@ export function quantizedArtifacts(model: LayersModel): io.ModelArtifacts {
     layer.weights.map((w) => weightToWrite(layer, w)),
   );
   return {
-    modelTopology: model.toJSON(null, false) as object,
+    modelTopology: withoutDefaultKeys(model, model.toJSON(null, false) as Record<string, unknown>),
     format: 'layers-model',
-    generatedBy: 'tfjs-hadamrnn export --format quantized',
+    generatedBy: 'tfjs-hadamrnn quantized',
     convertedBy: null,
     ...encodeWeights(API, weights),
   };

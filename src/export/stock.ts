@@ -127,7 +127,7 @@ export async function stockArtifacts(model: LayersModel): Promise<io.ModelArtifa
     return {
       modelTopology,
       format: 'layers-model',
-      generatedBy: 'tfjs-hadamrnn export --format stock',
+      generatedBy: 'tfjs-hadamrnn stock',
       convertedBy: null,
       ...encodeWeights(API, weights),
     };

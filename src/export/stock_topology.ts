@@ -13,6 +13,14 @@ const API = "exportModel (format 'stock')";
 /** Config keys a stock layer keeps from the source layer. */
 const COMMON_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape'];
 
+/**
+ * Zeros for every initializer: the loader builds each layer (running its initializers) before it
+ * sets the saved weights, and tfjs's default Orthogonal recurrent initializer is slow (QR of an
+ * n x n matrix) and fails when tfjs-core's chained ops are not imported.
+ */
+const ZEROS = { class_name: 'Zeros', config: {} };
+const ZERO_INITIALIZERS = { kernel_initializer: ZEROS, bias_initializer: ZEROS };
+
 function pick(config: Json, keys: string[]): Json {
   return Object.fromEntries(keys.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
 }
@@ -30,6 +38,8 @@ function simpleRNNConfig(config: Json): Json {
     units: config.units,
     activation: 'linear',
     use_bias: config.use_bias,
+    ...ZERO_INITIALIZERS,
+    recurrent_initializer: ZEROS,
     return_sequences: config.return_sequences,
     return_state: false,
     go_backwards: config.go_backwards,
@@ -44,6 +54,7 @@ function denseConfig(config: Json): Json {
     units: config.units,
     activation: config.activation,
     use_bias: config.use_bias,
+    ...ZERO_INITIALIZERS,
   };
 }
 

@@ -122,10 +122,12 @@ function checkFinite(values: Float32Array, field: string): Float32Array {
   return values;
 }
 
-/** Copies `count` float32 values from `offset` (the section may be unaligned). */
+/** Reads `count` little-endian float32 values from `offset` (the section may be unaligned). */
 function floats(bytes: Uint8Array, offset: number, count: number, field: string): Float32Array {
-  const copy = bytes.slice(offset, offset + 4 * count);
-  return checkFinite(new Float32Array(copy.buffer, 0, count), field);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, 4 * count);
+  const values = new Float32Array(count);
+  for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 * i, true);
+  return checkFinite(values, field);
 }
 
 /** Checks `input` as a bits file and returns its header and sections. */

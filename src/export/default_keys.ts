@@ -1,0 +1,53 @@
+/**
+ * Drops, from the saved configs of this package's layers, the keys whose value is the layer's
+ * default (null regularizers, the default initializers, quantizers and constraint): a layer built
+ * from the shorter config is the same layer. The topology is most of a small model's bytes.
+ */
+import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
+import { HadamRNN } from '../layers/hadam_rnn';
+import { QuantizedDense } from '../layers/quantized_dense';
+
+type Json = Record<string, unknown>;
+
+/** Keys always kept. */
+const KEEP = new Set(['name', 'units', 'batchInputShape']);
+
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A layer of the same class and units with every other argument at its default. */
+function defaultTwin(layer: layers.Layer): layers.Layer | null {
+  if (layer instanceof HadamRNN) return new HadamRNN({ units: layer.cell.units });
+  if (layer instanceof QuantizedDense) return new QuantizedDense({ units: layer.units });
+  return null;
+}
+
+/** JSON text in which an absent value (undefined) and null are the same. */
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v));
+
+/** The snake_case keys of `layer`'s config that hold their default value. */
+function defaultKeys(layer: layers.Layer): Set<string> {
+  const twin = defaultTwin(layer);
+  if (twin == null) return new Set();
+  const mine = layer.getConfig();
+  const theirs = twin.getConfig();
+  // The twin is never built, so it holds no tensors to dispose.
+  const keys = Object.keys(mine).filter(
+    (k) => !KEEP.has(k) && k in theirs && canonical(mine[k]) === canonical(theirs[k]),
+  );
+  // float32 is the dtype of a layer that names none.
+  if (mine.dtype === 'float32') keys.push('dtype');
+  return new Set(keys.map(snakeCase));
+}
+
+/** `topology` (as saved) without the default-valued keys of this package's layers. */
+export function withoutDefaultKeys(model: LayersModel, topology: Json): Json {
+  const config = topology.config as Json;
+  const entries = (config.layers as Json[]).map((entry) => {
+    const layerConfig = entry.config as Json;
+    const drop = defaultKeys(model.getLayer(String(layerConfig.name)));
+    const kept = Object.fromEntries(Object.entries(layerConfig).filter(([k]) => !drop.has(k)));
+    return { ...entry, config: kept };
+  });
+  return { ...topology, config: { ...config, layers: entries } };
+}

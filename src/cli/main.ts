@@ -1,9 +1,11 @@
 /// <reference types="node" />
 /**
  * Entry point of the `tfjs-hadamrnn` command (bin/tfjs-hadamrnn.js): `tfjs-hadamrnn train <task>
- * [options]`. Returns the process exit code; errors are printed as one line, without a stack.
+ * [options]` and `tfjs-hadamrnn export <model> --format <format> --out <dir>`. Returns the process
+ * exit code; errors are printed as one line, without a stack.
  */
 import { parseTrainArgs, USAGE } from './args';
+import { EXPORT_USAGE, parseExportArgs, runExport } from './export_command';
 import type { ProgressSink } from './progress';
 import { runTrain } from './run_train';
 
@@ -13,13 +15,21 @@ export async function main(
   sink: ProgressSink = process.stderr,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'export' && (rest.includes('--help') || rest.length === 0)) {
+    process.stdout.write(`${EXPORT_USAGE}\n`);
+    return rest.length === 0 ? 1 : 0;
+  }
   if (command == null || command === '--help' || command === '-h' || rest.includes('--help')) {
     process.stdout.write(`${USAGE}\n`);
     return command == null ? 1 : 0;
   }
   try {
+    if (command === 'export') {
+      await runExport(parseExportArgs(rest), sink);
+      return 0;
+    }
     if (command !== 'train') {
-      throw new Error(`tfjs-hadamrnn: unknown command '${command}'; expected train`);
+      throw new Error(`tfjs-hadamrnn: unknown command '${command}'; expected train or export`);
     }
     await runTrain(parseTrainArgs(rest), sink, `tfjs-hadamrnn ${argv.join(' ')}`);
     return 0;

@@ -52,7 +52,7 @@ function recurrentKernel(layer: HadamRNN): Values {
   for (let i = 0; i < n; i++) {
     const block = i - (i % b);
     for (let j = block; j < block + b; j++) {
-      let parity = i & j;
+      let parity = (i - block) & (j - block);
       parity ^= parity >>> 16;
       parity ^= parity >>> 8;
       parity ^= parity >>> 4;

@@ -181,7 +181,7 @@ describe('tfjs-hadamrnn train (end to end, cpu)', () => {
     });
     expect(await cli('fit', 'copy')).toEqual({
       code: 2,
-      output: "tfjs-hadamrnn: unknown command 'fit'; expected train\n",
+      output: "tfjs-hadamrnn: unknown command 'fit'; expected train or export\n",
     });
     const empty = join(root, 'empty');
     expect((await cli('train', 'copy', '--resume', '--out', empty)).output).toBe(

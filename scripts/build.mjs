@@ -21,6 +21,17 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// tfjs-hadamrnn/lite: its own entry, importing nothing (src/lite).
+await build({
+  entryPoints: ['src/lite/index.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2020',
+  outfile: 'dist/esm/lite.js',
+  sourcemap: true,
+  logLevel: 'warning',
+});
 mkdirSync('dist/cjs', { recursive: true });
 writeFileSync('dist/cjs/package.json', '{"type": "commonjs"}\n');
 writeFileSync('dist/esm/package.json', '{"type": "module"}\n');

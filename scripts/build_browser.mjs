@@ -4,7 +4,8 @@
 // - dist/tfjs-hadamrnn.min.js: a minified script for a <script> tag after tf.min.js: it takes tfjs
 //   from the page's global `tf`, registers its ops, kernels, gradients and classes there, and
 //   exposes the package's exports as the global `hadamrnn`.
-// Prints each bundle's size, raw and gzipped (the README quotes them).
+// Then the lite runtime's bundles (scripts/build_lite.mjs). Prints each bundle's size, raw and
+// gzipped (the README quotes them).
 //
 //   node scripts/build_browser.mjs [--outdir DIR]     (default dist; `npm run build` calls it)
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { buildLiteBundles } from './build_lite.mjs';
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
@@ -65,7 +67,8 @@ export async function buildBrowserBundles(outdir = 'dist') {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--outdir');
-  const sizes = await buildBrowserBundles(at > 0 ? process.argv[at + 1] : 'dist');
+  const outdir = at > 0 ? process.argv[at + 1] : 'dist';
+  const sizes = [...(await buildBrowserBundles(outdir)), ...(await buildLiteBundles(outdir))];
   for (const { file, bytes, gzipBytes } of sizes) {
     const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`${file}: ${kib(bytes)} (${kib(gzipBytes)} gzipped)`);

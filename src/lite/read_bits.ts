@@ -132,12 +132,13 @@ function floats(bytes: Uint8Array, offset: number, count: number, field: string)
 
 /** Checks `input` as a bits file and returns its header and sections. */
 export function readBitsFile(input: Uint8Array | ArrayBuffer): BitsFile {
-  if (!(input instanceof Uint8Array || input instanceof ArrayBuffer)) {
-    fail(
-      `bytes must be a Uint8Array or an ArrayBuffer, got ${Object.prototype.toString.call(input)}`,
-    );
+  // By tag, not instanceof: bytes may come from another realm (a VM context, an iframe).
+  const tag = Object.prototype.toString.call(input);
+  if (tag !== '[object Uint8Array]' && tag !== '[object ArrayBuffer]') {
+    fail(`bytes must be a Uint8Array or an ArrayBuffer, got ${tag}`);
   }
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const bytes =
+    tag === '[object Uint8Array]' ? (input as Uint8Array) : new Uint8Array(input as ArrayBuffer);
   const minimum = HEADER_BYTES + CHECKSUM_BYTES;
   if (bytes.length < minimum) {
     fail(`truncated file: ${bytes.length} bytes, a bits file has at least ${minimum}`);

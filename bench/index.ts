@@ -16,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run as cpuTransform } from './cpu_transform';
+import { run as publishing } from './publishing';
 import { machineDescription, markdownTable, type BenchModule, type BenchSection } from './harness';
 import { run as wasmAffineGrads } from './wasm_affine_grads';
 import { run as wasmKernel } from './wasm_kernel';
@@ -33,6 +34,7 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_layers', run: wasmLayers },
   { name: 'webgl_transform', run: webglTransform },
   { name: 'webgl_layers', run: webglLayers },
+  { name: 'publishing', run: publishing },
 ];
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'benchmarks.md');

@@ -94,8 +94,9 @@ export class LiteModel {
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;
       const row = Array.prototype.slice.call(x, t * d, (t + 1) * d) as number[];
-      const y = this.advance(h, row);
-      if (this.returnSequences || k === steps - 1) {
+      // Without returnSequences only the last step's output is computed.
+      const y = this.advance(h, row, this.returnSequences || k === steps - 1);
+      if (y != null) {
         out.set(y, this.returnSequences ? k * this.outputDim : 0);
       }
     }
@@ -113,7 +114,7 @@ export class LiteModel {
       );
     }
     checkInput('LiteModel.step', x, this.inputDim, 'inputDim');
-    return Float32Array.from(this.advance(this.state, x));
+    return Float32Array.from(this.advance(this.state, x, true)!);
   }
 
   /** Sets the streaming state of `step` back to zeros. */
@@ -121,12 +122,13 @@ export class LiteModel {
     this.state.fill(0);
   }
 
-  /** One step of the recurrence on `h` (in place); returns the step's output. */
-  private advance(h: Float64Array, x: ArrayLike<number>): Float64Array {
+  /** One step of the recurrence on `h` (in place); returns the step's output when `output`. */
+  private advance(h: Float64Array, x: ArrayLike<number>, output: boolean): Float64Array | null {
     const z = this.scratch;
     packedAffine(x, this.u, this.biasU, z);
     fwhtBlocks(h, this.blockSize);
     for (let i = 0; i < h.length; i++) h[i] = this.signs[i] * h[i] + z[i];
+    if (!output) return null;
     const y = Float64Array.from(h);
     activate(this.rnnActivation, y);
     if (this.v == null) {

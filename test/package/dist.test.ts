@@ -53,4 +53,17 @@ const { hadamardTransform, hadamRNN } = require('tfjs-hadamrnn');`;
 import { hadamardTransform, hadamRNN } from 'tfjs-hadamrnn';`;
     expect(runNode(['--input-type=module', '-e', PROGRAM(load)])).toEqual(EXPECTED);
   });
+
+  it('exposes tfjs-hadamrnn/lite through require() and import, without tfjs', () => {
+    const program = `const error = (() => { try { loadModel(new Uint8Array(0)); } catch (e) { return e.message; } })();
+console.log(JSON.stringify({ error, tf: Object.keys(globalThis.require?.cache ?? {}).some((m) => m.includes('@tensorflow')) }));`;
+    const expected = {
+      error: 'loadModel: truncated file: 0 bytes, a bits file has at least 40',
+      tf: false,
+    };
+    const cjs = `const { loadModel } = require('tfjs-hadamrnn/lite');\n${program}`;
+    expect(runNode(['-e', cjs])).toEqual(expected);
+    const esm = `import { loadModel } from 'tfjs-hadamrnn/lite';\n${program}`;
+    expect(runNode(['--input-type=module', '-e', esm])).toEqual(expected);
+  });
 });

@@ -30,6 +30,7 @@ export interface ExportOptions {
 
 /** What {@link exportModel} wrote. */
 export interface ExportResult {
+  /** The format written. */
   format: ExportFormat;
   /** The files written (Node folder destinations), else empty. */
   files: string[];

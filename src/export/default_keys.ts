@@ -16,8 +16,10 @@ const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 
 /** A layer of the same class and units with every other argument at its default. */
 function defaultTwin(layer: layers.Layer): layers.Layer | null {
-  if (layer instanceof HadamRNN) return new HadamRNN({ units: layer.cell.units });
-  if (layer instanceof QuantizedDense) return new QuantizedDense({ units: layer.units });
+  // Named like the layer: an unnamed layer would advance tfjs's counters of automatic names.
+  const name = layer.name;
+  if (layer instanceof HadamRNN) return new HadamRNN({ name, units: layer.cell.units });
+  if (layer instanceof QuantizedDense) return new QuantizedDense({ name, units: layer.units });
   return null;
 }
 

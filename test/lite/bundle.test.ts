@@ -1,7 +1,8 @@
 /**
  * The lite bundles of scripts/build_lite.mjs: at most 10 KiB minified, importing nothing, and
  * running the copy-task model's bits file in a bare Node VM context, in a Chromium page, in a
- * classic Web Worker (importScripts) and in a module Web Worker, within 1e-5 of tfjs.
+ * classic Web Worker (importScripts) and in a module Web Worker, within 1e-5 of tfjs and of the
+ * float64 reference.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { exportBits, fileSystem } from '../../src/index';
 import { launchChromium, type Chromium } from '../browser/chromium';
 import { startStaticServer, type StaticServer } from '../browser/server';
 import { expectClose } from '../harness/expect';
+import { referenceModel } from '../export/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +25,8 @@ const [STEPS, DIM] = [20, 10];
 
 let outdir = '';
 let expected: Float32Array;
+/** The float64 reference of the same model (test/export/fixtures.ts). */
+let reference: Float64Array;
 let input: number[];
 
 /** What each runtime reports: predict over the sequence, and step by step. */
@@ -46,6 +50,20 @@ beforeAll(async () => {
     () =>
       (model.predict(tf.tensor3d(input, [1, STEPS, DIM])) as tf.Tensor).dataSync() as Float32Array,
   );
+  const fixture = {
+    units: 128,
+    blockSize: 128,
+    inputDim: DIM,
+    steps: STEPS,
+    outputs: 9,
+    bitsU: 4,
+    bitsV: 4,
+    returnSequences: true,
+    goBackwards: false,
+    activation: 'relu',
+    readoutActivation: 'softmax',
+  };
+  reference = referenceModel(model, Float32Array.from(input), fixture);
   model.dispose();
 });
 
@@ -64,8 +82,10 @@ const RUN = `function runLite(lite, bytes, input, steps) {
 }`;
 
 function checkRun(run: LiteRun): void {
-  expectClose(run.predicted, expected, 1e-5);
-  expectClose(run.stepped, expected, 1e-5);
+  for (const values of [run.predicted, run.stepped]) {
+    expectClose(values, expected, 1e-5);
+    expectClose(values, reference, 1e-5);
+  }
 }
 
 describe('lite bundles', () => {

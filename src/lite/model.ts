@@ -93,7 +93,9 @@ export class LiteModel {
     const out = new Float32Array((this.returnSequences ? steps : 1) * this.outputDim);
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;
-      const row = Array.prototype.slice.call(x, t * d, (t + 1) * d) as number[];
+      const row = ArrayBuffer.isView(x)
+        ? (x as Float32Array).subarray(t * d, (t + 1) * d)
+        : Array.prototype.slice.call(x, t * d, (t + 1) * d);
       // Without returnSequences only the last step's output is computed.
       const y = this.advance(h, row, this.returnSequences || k === steps - 1);
       if (y != null) {

@@ -25,11 +25,12 @@ export function packedAffine(
     const xi = x[i];
     if (xi === 0) continue;
     const base = i * cols;
-    if (bits === 4) {
-      // Two codes per byte: the common case reads nibbles directly.
-      for (let j = 0; j < cols; j++) {
-        const byte = codes[(base + j) >>> 1];
-        y[j] += xi * ((((base + j) & 1) === 0 ? byte & 15 : byte >>> 4) - offset);
+    if (bits === 4 && (base & 1) === 0 && (cols & 1) === 0) {
+      // The common case: a row starts on a byte, two codes per byte (low nibble first).
+      for (let j = 0, b = base >>> 1; j < cols; j += 2, b++) {
+        const byte = codes[b];
+        y[j] += xi * ((byte & 15) - offset);
+        y[j + 1] += xi * ((byte >>> 4) - offset);
       }
     } else {
       for (let j = 0; j < cols; j++) y[j] += xi * (codeAt(codes, base + j, bits) - offset);

@@ -25,12 +25,20 @@ export function packedAffine(
     const xi = x[i];
     if (xi === 0) continue;
     const base = i * cols;
-    if (bits === 4 && (base & 1) === 0 && (cols & 1) === 0) {
-      // The common case: a row starts on a byte, two codes per byte (low nibble first).
-      for (let j = 0, b = base >>> 1; j < cols; j += 2, b++) {
-        const byte = codes[b];
+    if (bits === 4) {
+      // Two codes per byte, low nibble first; a row may start and end mid-byte (odd cols).
+      let j = 0;
+      let k = base;
+      if (k & 1) {
+        y[j++] += xi * ((codes[k++ >>> 1] >>> 4) - offset);
+      }
+      for (; j + 1 < cols; j += 2, k += 2) {
+        const byte = codes[k >>> 1];
         y[j] += xi * ((byte & 15) - offset);
         y[j + 1] += xi * ((byte >>> 4) - offset);
+      }
+      if (j < cols) {
+        y[j] += xi * ((codes[k >>> 1] & 15) - offset);
       }
     } else {
       for (let j = 0; j < cols; j++) y[j] += xi * (codeAt(codes, base + j, bits) - offset);

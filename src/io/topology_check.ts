@@ -9,10 +9,11 @@
  * files it will load.
  */
 import { engine, io, tidy, type Variable } from '@tensorflow/tfjs-core';
-import { models, type LayersModel } from '@tensorflow/tfjs-layers';
+import { layers, models, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { PyJsonDict } from '@tensorflow/tfjs-layers/dist/keras_format/types';
 import { formatShape } from '../ops/validate';
 import type { JsonChecker } from './json_checker';
+import { DTYPE_BYTES } from './weights_manifest';
 
 /**
  * Builds `artifacts.modelTopology` (and applies its trainingConfig) as tfjs will, then checks
@@ -20,11 +21,15 @@ import type { JsonChecker } from './json_checker';
  * dtypes. Disposes the trial model and every variable it created.
  * @param strict As tfjs's LoadOptions.strict: when false, names missing on either side are
  *     allowed (tfjs ignores them), but shared names must still agree.
+ * @param maxWeightBytes Largest total of weight bytes the topology may declare: each weight is
+ *     counted when its layer declares it, before its values are made, so a topology declaring
+ *     gigabytes is refused at once instead of after allocating them.
  */
 export async function checkTopologyAgainstWeights(
   check: JsonChecker,
   artifacts: io.ModelArtifacts,
   strict = true,
+  maxWeightBytes = Infinity,
 ): Promise<void> {
   const created: Variable[] = [];
   let model: LayersModel | undefined;
@@ -33,7 +38,9 @@ export async function checkTopologyAgainstWeights(
     // none), so the variables registered during this call are exactly the trial's: other async
     // work cannot interleave, and we never dispose anything of theirs.
     const pending = withNewVariables(created, () =>
-      models.modelFromJSON({ modelTopology: artifacts.modelTopology as PyJsonDict }),
+      countingWeights(weightBytesLimit(artifacts.weightSpecs ?? [], strict, maxWeightBytes), () =>
+        models.modelFromJSON({ modelTopology: artifacts.modelTopology as PyJsonDict }),
+      ),
     );
     try {
       model = await pending;
@@ -44,12 +51,65 @@ export async function checkTopologyAgainstWeights(
         withNewVariables(created, () => trial.loadTrainingConfig(config));
       }
     } catch (e) {
+      if (e instanceof TooManyWeightBytes) {
+        throw check.error(`modelTopology is refused: ${e.message}`);
+      }
       throw check.error(`modelTopology cannot be built (${firstLine(e)})`);
     }
     compareWeights(check, model, artifacts.weightSpecs ?? [], strict);
   } finally {
     model?.dispose();
     created.forEach((v) => v.dispose());
+  }
+}
+
+type AddWeight = (name: string, shape: number[], dtype?: string, ...rest: unknown[]) => unknown;
+
+/**
+ * The most bytes the topology's weights may take in memory: with `strict`, those of the manifest's
+ * model weights (a topology declaring more cannot match it), and never above `maxWeightBytes`.
+ */
+function weightBytesLimit(
+  specs: io.WeightsManifestEntry[],
+  strict: boolean,
+  maxWeightBytes: number,
+): { bytes: number; rule: string } {
+  const declared = specs
+    .filter((s) => s.group !== 'optimizer')
+    .reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES[s.dtype] ?? 4), 0);
+  if (strict && declared <= maxWeightBytes) {
+    return { bytes: declared, rule: `the ${declared} bytes of the weights in weightsManifest` };
+  }
+  return { bytes: maxWeightBytes, rule: `maxWeightBytes ${maxWeightBytes}` };
+}
+
+/** The error countingWeights throws, told apart from a layer's own refusals. */
+class TooManyWeightBytes extends Error {}
+
+/**
+ * Runs `f` (synchronous) while every `Layer.addWeight` call first adds its weight's bytes to a
+ * running total and throws once the total passes `maxBytes`: a layer declares each weight's shape
+ * through addWeight before its values exist, so nothing is allocated for a refused topology.
+ */
+function countingWeights<T>(limit: { bytes: number; rule: string }, f: () => T): T {
+  const prototype = layers.Layer.prototype as unknown as { addWeight: AddWeight };
+  const original = prototype.addWeight;
+  let total = 0;
+  prototype.addWeight = function (this: unknown, name, shape, dtype, ...rest) {
+    const size = shape.reduce((a, b) => a * (b ?? 0), 1);
+    total += size * (DTYPE_BYTES[dtype ?? 'float32'] ?? 4);
+    if (total > limit.bytes) {
+      throw new TooManyWeightBytes(
+        `its weights add up to more than ${limit.rule} ` +
+          `(at weight '${name}' of shape ${formatShape(shape)})`,
+      );
+    }
+    return original.call(this, name, shape, dtype, ...rest);
+  };
+  try {
+    return f();
+  } finally {
+    prototype.addWeight = original;
   }
 }
 

@@ -6,6 +6,7 @@ import { io } from '@tensorflow/tfjs-core';
 import { nonFiniteWeight } from './finite';
 import { JsonChecker, type JsonObject } from './json_checker';
 import { parseModelJson } from './model_json';
+import { syncFolder, writeDurably } from './durable';
 import { nodeFileSystem, type NodeFileSystem } from './node_fs';
 import {
   errorCode,
@@ -176,7 +177,7 @@ export class FileSystemHandler implements io.IOHandler {
     const paths = Array.from({ length: count }, (_, i) => files.shard(i, count));
     for (let i = 0; i < count; i++) {
       const shard = data.subarray(i * this.shardBytes, (i + 1) * this.shardBytes);
-      await writeDurably(node, node.path.join(folder, paths[i]), shard);
+      await writeDurably(node, API, node.path.join(folder, paths[i]), shard);
     }
     const modelJson: JsonObject = {
       modelTopology: artifacts.modelTopology,
@@ -197,7 +198,7 @@ export class FileSystemHandler implements io.IOHandler {
       }
     }
     const temporary = node.path.join(folder, files.temporary());
-    await writeDurably(node, temporary, JSON.stringify(modelJson));
+    await writeDurably(node, API, temporary, JSON.stringify(modelJson));
     try {
       await node.fs.rename(temporary, modelJsonPath);
     } catch (e) {
@@ -380,48 +381,6 @@ async function statOrThrow(
     return await node.fs.stat(file);
   } catch (e) {
     throw check.error(`${subject}${fsProblem(e)}`);
-  }
-}
-
-/**
- * Writes `data` to a new file and flushes it to the disk (fsync) before returning, so that a
- * model.json renamed after it never names bytes still in a cache when the power goes.
- */
-export async function writeDurably(
-  node: NodeFileSystem,
-  file: string,
-  data: Uint8Array | string,
-): Promise<void> {
-  const { O_WRONLY, O_CREAT, O_EXCL } = node.constants;
-  try {
-    const handle = await node.fs.open(file, O_WRONLY | O_CREAT | O_EXCL, 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    await node.fs.rm(file, { force: true });
-    throw new Error(`${API}: cannot write ${file} (${errorCode(e)})`);
-  }
-}
-
-/** Flushes a folder's entries (the renames into it) to the disk; a no-op where the system cannot
- * open folders (Windows). */
-export async function syncFolder(node: NodeFileSystem, folder: string): Promise<void> {
-  let handle;
-  try {
-    handle = await node.fs.open(folder, node.constants.O_RDONLY);
-  } catch {
-    return;
-  }
-  try {
-    await handle.sync();
-  } catch {
-    // EINVAL/EPERM on file systems that cannot sync folders: nothing more can be done.
-  } finally {
-    await handle.close();
   }
 }
 

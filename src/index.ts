@@ -30,3 +30,9 @@ export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layer
 export type { QuantizedProjectionArgs } from './layers/quantized_projection';
 export { serializableClasses } from './register_classes';
 export { fileSystem, FileSystemHandler, type FileSystemOptions } from './io/register';
+export {
+  TerminateOnNaN,
+  terminateOnNaN,
+  type NonFiniteStop,
+  type TerminateOnNaNArgs,
+} from './callbacks/terminate_on_nan';

@@ -244,9 +244,16 @@ export function checkOptionValues(values: Record<string, unknown>, source: strin
       `options.task must be one of ${TASK_NAMES.join(', ')}, got ${JSON.stringify(values.task)}`,
     );
   }
+  const defaults: Record<string, unknown> = TASK_DEFAULTS[values.task as TaskName];
   for (const [flag, spec] of Object.entries(FLAGS)) {
     const value = values[spec.key];
-    if (spec.kind === 'flag' || spec.key === 'out' || value === undefined) {
+    // A task's own defaults pass (the copy task's trainSize 0 is no flag value).
+    if (
+      spec.kind === 'flag' ||
+      spec.key === 'out' ||
+      value === undefined ||
+      value === defaults[spec.key]
+    ) {
       continue;
     }
     if (spec.key === 'steps' && value === null) {

@@ -93,7 +93,9 @@ export function nonFiniteStep(
   model: LayersModel,
   variables: Variable[],
 ): string | null {
-  const finite = tidy(() => stack(variables.map((v) => all(isFinite(reshape(v, [-1]))))).dataSync());
+  const finite = tidy(() =>
+    stack(variables.map((v) => all(isFinite(reshape(v, [-1]))))).dataSync(),
+  );
   const bad = finite.findIndex((ok) => !ok);
   if (Number.isFinite(loss) && bad < 0) {
     return null;

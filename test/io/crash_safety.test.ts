@@ -3,13 +3,12 @@
  * models alternately into one folder and is killed again and again; after every kill the folder
  * must load, through every check of the loader, exactly one of the two models, bit for bit.
  */
-import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fileSystem } from '../../src/index';
+import { bundleScript, killAfterReady, runScript, seededRandom } from '../harness/kill_loop';
 import { removeFolder, temporaryFolder } from './fixtures/saved';
 
 const KILLS = 20;
@@ -54,48 +53,13 @@ function whichModel(models: Model[], a: tf.io.ModelArtifacts): number {
   );
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let child: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const dir = temporaryFolder('hadamrnn-crash-');
   folders.push(dir);
-  child = path.join(dir, 'save_loop.js');
-  // One bundle, so each of the many children starts in a fraction of a second.
-  buildSync({
-    entryPoints: [path.join(__dirname, 'fixtures/save_loop.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: child,
-    logLevel: 'error',
-  });
+  child = bundleScript(path.join(__dirname, 'fixtures/save_loop.ts'), dir);
 });
-
-/** Starts the saving child; resolves once its first save is complete. */
-function startSaving(file: string, dir: string, shardBytes: number) {
-  const proc = spawn(process.execPath, [child, file, dir, 'loop', String(shardBytes)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', () => resolve());
-    proc.on('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
-  });
-  return { proc, ready, exited };
-}
 
 describe.each([
   // 16 shards of 64 KiB (plus the bias's), the same architecture: a mix would still load.
@@ -136,18 +100,14 @@ describe.each([
       ),
     );
     // Four folders side by side, each killed KILLS / 4 times, to keep the wall time short.
-    const next = random(variant.length);
+    const next = seededRandom(variant.length);
     const loaded = [0, 0];
     let midSave = 0;
     const targets = [0, 1, 2, 3].map((i) => path.join(dir, `model${i}`));
     await Promise.all(
       targets.map(async (target) => {
         for (let k = 0; k < KILLS / targets.length; k++) {
-          const saving = startSaving(file, target, shardBytes);
-          await saving.ready;
-          await new Promise((resolve) => setTimeout(resolve, next() * 150));
-          saving.proc.kill('SIGKILL');
-          await saving.exited;
+          await killAfterReady(child, [file, target, 'loop', String(shardBytes)], next() * 150);
           const which = whichModel(models, await fileSystem(target).load());
           expect({ target, kill: k, which }).toEqual({
             target,
@@ -170,7 +130,7 @@ describe.each([
     expect(Math.min(...loaded)).toBeGreaterThan(0);
     expect(midSave).toBeGreaterThanOrEqual(KILLS / 4);
     // The next complete save removes what the killed ones left.
-    const once = spawnSync(process.execPath, [child, file, target, 'once', String(shardBytes)]);
+    const once = runScript(child, [file, target, 'once', String(shardBytes)]);
     expect(once.status).toBe(0);
     const json = JSON.parse(fs.readFileSync(path.join(target, 'model.json'), 'utf8'));
     expect(fs.readdirSync(target).sort()).toEqual(

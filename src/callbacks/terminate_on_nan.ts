@@ -54,14 +54,18 @@ export class TerminateOnNaN extends Callback {
         ));
   }
 
+  /** Clears `stopped` for a new `fit`. */
   override async onTrainBegin(): Promise<void> {
     this.stopped = null;
   }
 
+  /** Records the epoch, for `stopped`. */
   override async onEpochBegin(epoch: number): Promise<void> {
     this.epoch = epoch;
   }
 
+  /** Checks the batch's loss and, with `checkWeights`, every weight; stops training at the first
+   * non-finite one. */
   override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
     if (this.stopped !== null) {
       return;

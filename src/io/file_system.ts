@@ -55,20 +55,25 @@ export interface FileSystemOptions {
 /**
  * An IOHandler that saves a layers model to a folder and loads it back, with Node's `fs`.
  *
- * Saving writes `<folder>/group1-shard{i}of{n}.bin` (the weights cut into shards of at most
- * `shardBytes`) and then `<folder>/model.json`
- * (`{modelTopology, format: 'layers-model', generatedBy, convertedBy, weightsManifest}`), each
- * through a temporary file renamed into place, so an interrupted save never leaves a model.json
- * that points at partial shards. Shards of an earlier save with another shard count are left alone.
+ * Saving is atomic as a whole: it writes the weights, cut into shards of at most `shardBytes`,
+ * under names unique to the save (`<folder>/model.<token>.shard{i}of{n}.bin`), flushed to the
+ * disk; then `<folder>/model.json`
+ * (`{modelTopology, format: 'layers-model', generatedBy, convertedBy, weightsManifest}`) through a
+ * flushed temporary file renamed over it (the commit point); then removes the shards model.json no
+ * longer lists and the temporaries of killed saves. Whenever a save is killed, the folder loads
+ * the previous model or the new one, never a mix. Weights holding NaN or ±Infinity are refused
+ * (saved and loaded) unless `allowNonFinite` is true.
  *
  * Loading treats the files as untrusted and refuses, with one line naming the file and the
- * problem: a model.json over `maxModelJsonBytes`, invalid JSON, the keys `__proto__`,
+ * problem (never quoting its contents): a model.json that is not a regular file inside its folder
+ * (links followed) or is over `maxModelJsonBytes`, more than a million JSON values, invalid JSON, the keys `__proto__`,
  * `constructor` and `prototype` anywhere, missing or wrongly typed fields, unknown dtypes, shard
  * paths that leave the folder (`..`, absolute paths, URLs, symbolic links pointing outside), and
  * shards that are missing or whose bytes differ from what the manifest's shapes and dtypes need,
- * and (`checkTopology`) a topology that cannot be built or whose weights differ from the manifest's
- * in name, shape or dtype: tfjs would refuse those too, but only after building part of the model,
- * which it then leaks.
+ * and (`checkTopology`) a topology that declares more weight bytes than the manifest (counted
+ * before they are allocated), cannot be built, or whose weights differ from the manifest's in name,
+ * shape or dtype: tfjs would refuse those too, but only after building part of the model, which it
+ * then leaks.
  *
  * Node only: the file system is reached through `process.getBuiltinModule` (Node >= 20.16) when a
  * handler saves or loads, never at import, so importing the package in a browser is unaffected;
@@ -80,9 +85,11 @@ export interface FileSystemOptions {
  * ```
  *
  * @param path The model folder, or its model.json (for saving too: shards go beside it); a
- *     `file://` prefix is removed.
+ *     `file:///abs/path` or `file://localhost/abs/path` URL is percent-decoded, any other
+ *     `file://` prefix is removed (tfjs-node's relative `file://./model`).
  * @param options `shardBytes` (default 4 MiB), `maxModelJsonBytes` (default 16 MiB),
- *     `maxWeightBytes` (default 1 GiB), `checkTopology` (default true), `strict` (default true).
+ *     `maxWeightBytes` (default 1 GiB), `checkTopology` (default true), `strict` (default true),
+ *     `allowNonFinite` (default false).
  */
 export function fileSystem(path: string, options: FileSystemOptions = {}): FileSystemHandler {
   return new FileSystemHandler(path, options);

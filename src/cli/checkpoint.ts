@@ -107,15 +107,26 @@ export async function saveCheckpoint(
   await rename(join(staging, `${STATE_FILE}.tmp`), join(staging, STATE_FILE));
   await syncFolder(node, staging);
   // The staging copy is complete: every older copy is superseded from here on.
-  await rm(`${dir}.old`, { recursive: true, force: true });
-  await rename(dir, `${dir}.old`).catch(() => undefined);
+  await removeCopy(`${dir}.old`);
+  await rename(dir, `${dir}.old`).catch((e: { code?: string }) => {
+    if (e.code !== 'ENOENT') {
+      throw e;
+    }
+  });
   await rename(staging, dir);
   await syncFolder(node, outDir);
   for (const name of await node.fs.readdir(outDir)) {
     if (isCopyName(name) && name !== 'checkpoint') {
-      await rm(join(outDir, name), { recursive: true, force: true });
+      await removeCopy(join(outDir, name));
     }
   }
+}
+
+/** Removes a checkpoint copy, its state.json first: a removal cut short leaves an incomplete copy,
+ * never one that looks complete without its model. */
+async function removeCopy(folder: string): Promise<void> {
+  await rm(join(folder, STATE_FILE), { force: true });
+  await rm(folder, { recursive: true, force: true });
 }
 
 /** A checkpoint read back: the model, its state, and the optimizer weights to restore. */

@@ -233,8 +233,9 @@ describe('checkpoints written under SIGKILL', () => {
     await Promise.all(
       outs.map(async (out) => {
         for (let k = 0; k < KILLS / outs.length; k++) {
-          await killAfterReady(child, [out], next() * 300);
-          if (fs.readdirSync(out).some((n) => n !== 'checkpoint')) {
+          const printed = await killAfterReady(child, [out], next() * 300);
+          // The kill landed inside saveCheckpoint when `saving k` was the last line.
+          if (printed.trim().split('\n').pop()!.startsWith('saving')) {
             midSave++;
           }
           const saved = await readCheckpointState(out);
@@ -253,10 +254,10 @@ describe('checkpoints written under SIGKILL', () => {
         }
       }),
     );
-    // Several checkpoints were seen, and some kills left a staged copy behind (most of a save's
-    // time goes to reading Adam's slots and encoding them, before the staging folder exists).
+    // Several checkpoints were seen, and kills landed inside saves (7 of 20 in one run: a save is
+    // about half of the child's loop, and a kill lands before its output is flushed at times).
     expect(seen.size).toBeGreaterThan(1);
-    expect(midSave).toBeGreaterThanOrEqual(2);
+    expect(midSave).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });
 

@@ -39,28 +39,37 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * Runs `node script ...args`, waits for its first output line (`ready`), waits `delayMs`, then
- * kills it with SIGKILL and resolves once it is gone. Rejects if it exits by itself first.
+ * Runs `node script ...args`, waits for its output line `ready`, waits `delayMs`, then kills it
+ * with SIGKILL; resolves, once it is gone, to everything it printed. Rejects if it exits by itself
+ * first.
  */
 export async function killAfterReady(
   script: string,
   args: string[],
   delayMs: number,
-): Promise<void> {
+): Promise<string> {
   const proc = spawn(process.execPath, [script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_PATH: NODE_MODULES },
   });
   let stderr = '';
+  let stdout = '';
   proc.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  // 'close', not 'exit': every line printed before the kill has been read by then.
+  const exited = new Promise<void>((resolve) => proc.on('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    proc.stdout.on('data', () => resolve());
+    proc.stdout.on('data', (d) => {
+      stdout += String(d);
+      if (stdout.includes('ready\n')) {
+        resolve();
+      }
+    });
     proc.on('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
   });
   await new Promise((resolve) => setTimeout(resolve, delayMs));
   proc.kill('SIGKILL');
   await exited;
+  return stdout;
 }
 
 /** `spawnSync` of a bundled script, with the NODE_PATH it needs. */

@@ -233,7 +233,8 @@ describe('checkpoints written under SIGKILL', () => {
     await Promise.all(
       outs.map(async (out) => {
         for (let k = 0; k < KILLS / outs.length; k++) {
-          const printed = await killAfterReady(child, [out], next() * 300);
+          // Killed within about one save's time (40-60 ms) of a save's start.
+          const printed = await killAfterReady(child, [out], next() * 60, 'saving');
           // The kill landed inside saveCheckpoint when `saving k` was the last line.
           if (printed.trim().split('\n').pop()!.startsWith('saving')) {
             midSave++;
@@ -254,10 +255,9 @@ describe('checkpoints written under SIGKILL', () => {
         }
       }),
     );
-    // Several checkpoints were seen, and kills landed inside saves (7 of 20 in one run: a save is
-    // about half of the child's loop, and a kill lands before its output is flushed at times).
+    // Several checkpoints were seen, and most kills landed inside a save.
     expect(seen.size).toBeGreaterThan(1);
-    expect(midSave).toBeGreaterThanOrEqual(3);
+    expect(midSave).toBeGreaterThanOrEqual(KILLS / 2);
   }, 120_000);
 });
 

@@ -39,7 +39,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /**
- * Runs `node script ...args`, waits for its output line `ready`, waits `delayMs`, then kills it
+ * Runs `node script ...args`, waits for its output line `ready` (and then for `marker`, when
+ * given: e.g. the line a child prints as it starts a save), waits `delayMs`, then kills it
  * with SIGKILL; resolves, once it is gone, to everything it printed. Rejects if it exits by itself
  * first.
  */
@@ -47,6 +48,7 @@ export async function killAfterReady(
   script: string,
   args: string[],
   delayMs: number,
+  marker?: string,
 ): Promise<string> {
   const proc = spawn(process.execPath, [script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +62,8 @@ export async function killAfterReady(
   await new Promise<void>((resolve, reject) => {
     proc.stdout.on('data', (d) => {
       stdout += String(d);
-      if (stdout.includes('ready\n')) {
+      const ready = stdout.indexOf('ready\n');
+      if (ready >= 0 && (marker === undefined || stdout.indexOf(marker, ready) >= 0)) {
         resolve();
       }
     });

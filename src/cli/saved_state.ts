@@ -143,6 +143,17 @@ function positiveInteger(check: JsonChecker, value: unknown, where: string): num
   return x;
 }
 
+/** Whether `name` is `expected` (`<weight>/m`) with tfjs's uniquifying suffix: `<weight>_3/m`. */
+function isSuffixedName(name: string, expected: string): boolean {
+  const stem = expected.slice(0, -2);
+  const tail = expected.slice(-2);
+  return (
+    name.startsWith(`${stem}_`) &&
+    name.endsWith(tail) &&
+    /^\d+$/.test(name.slice(stem.length + 1, -tail.length))
+  );
+}
+
 /**
  * Checks Adam's weights read back (`iter`, then the first moments `<weight>/m` and the second
  * moments `<weight>/v` of the model's trainable weights, in their order) against the model, and
@@ -169,15 +180,8 @@ export function checkOptimizerWeights(
   }
   expected.forEach((e, i) => {
     const { name, tensor } = weights[i];
-    const suffixed = e.name.replace(/\/([mv])$/, '_<n>/$1');
-    const stem = e.name.slice(0, -2);
-    const nameOk =
-      name === e.name ||
-      (i > 0 &&
-        name.startsWith(`${stem}_`) &&
-        /^\d+\/[mv]$/.test(name.slice(stem.length + 1)) &&
-        name.endsWith(e.name.slice(-2)));
-    if (!nameOk) {
+    if (!(name === e.name || (i > 0 && isSuffixedName(name, e.name)))) {
+      const suffixed = e.name.replace(/\/([mv])$/, '_<n>/$1');
       throw check.error(
         `optimizer weight ${i} is named '${name}' but must be '${e.name}' (or '${suffixed}')`,
       );

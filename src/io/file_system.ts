@@ -41,8 +41,9 @@ export interface FileSystemOptions {
   /** Largest total of weight bytes read; a manifest declaring more is refused. Default 1 GiB. */
   maxWeightBytes?: number;
   /** Build the topology once before tfjs does, to refuse a config or weight mismatch without
-   * the leak tfjs has there (see topology_check.ts). Costs one more model construction.
-   * Default true. */
+   * the leak tfjs has there (see topology_check.ts). Costs one more model construction. When
+   * false, the build is dry (empty weights, nothing initialized): weights that do not match are
+   * still refused, but a config a layer refuses reaches tfjs. Default true. */
   checkTopology?: boolean;
   /** As `tf.loadLayersModel`'s `strict` (the file:// router passes it on): when false, weights
    * missing on either side are allowed. Default true. */
@@ -237,9 +238,10 @@ export class FileSystemHandler implements io.IOHandler {
     const text = utf8Text(check, await readOpenedFile(check, opened));
     const { artifacts, groups } = parseModelJson(check, text, this.maxWeightBytes);
     artifacts.weightSpecs = groups.flatMap((g) => g.weights);
-    if (this.checkTopology) {
-      await checkTopologyAgainstWeights(check, artifacts, this.strict, this.maxWeightBytes);
-    }
+    // Without checkTopology, a dry build (empty weights) still compares the declared weights, so
+    // that tfjs never builds a model it then refuses, and leaks.
+    const dry = !this.checkTopology;
+    await checkTopologyAgainstWeights(check, artifacts, this.strict, this.maxWeightBytes, dry);
     const folder = await node.fs.realpath(modelFolder);
     artifacts.weightData = await readShards(node, check, folder, groups);
     if (!this.allowNonFinite) {

@@ -8,7 +8,7 @@
  * whatever happens, and turns each mismatch into one line naming the file; tfjs then only sees
  * files it will load.
  */
-import { engine, io, tidy, type Variable } from '@tensorflow/tfjs-core';
+import { engine, io, tidy, zeros, type DataType, type Variable } from '@tensorflow/tfjs-core';
 import { layers, models, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { PyJsonDict } from '@tensorflow/tfjs-layers/dist/keras_format/types';
 import { formatShape } from '../ops/validate';
@@ -24,13 +24,18 @@ import { DTYPE_BYTES } from './weights_manifest';
  * @param maxWeightBytes Largest total of weight bytes the topology may declare: each weight is
  *     counted when its layer declares it, before its values are made, so a topology declaring
  *     gigabytes is refused at once instead of after allocating them.
+ * @param dry Build with empty weights (every dimension 0), comparing the shapes the layers declare:
+ *     no weight is allocated or initialized. A construction that fails this way is not refused
+ *     (an empty weight may be what failed); only mismatched weights are.
  */
 export async function checkTopologyAgainstWeights(
   check: JsonChecker,
   artifacts: io.ModelArtifacts,
   strict = true,
   maxWeightBytes = Infinity,
+  dry = false,
 ): Promise<void> {
+  const declared = new Map<unknown, number[]>();
   const created: Variable[] = [];
   let model: LayersModel | undefined;
   try {
@@ -38,8 +43,10 @@ export async function checkTopologyAgainstWeights(
     // none), so the variables registered during this call are exactly the trial's: other async
     // work cannot interleave, and we never dispose anything of theirs.
     const pending = withNewVariables(created, () =>
-      countingWeights(weightBytesLimit(artifacts.weightSpecs ?? [], strict, maxWeightBytes), () =>
-        models.modelFromJSON({ modelTopology: artifacts.modelTopology as PyJsonDict }),
+      countingWeights(
+        weightBytesLimit(artifacts.weightSpecs ?? [], strict, maxWeightBytes),
+        dry ? declared : null,
+        () => models.modelFromJSON({ modelTopology: artifacts.modelTopology as PyJsonDict }),
       ),
     );
     try {
@@ -54,9 +61,12 @@ export async function checkTopologyAgainstWeights(
       if (e instanceof TooManyWeightBytes) {
         throw check.error(`modelTopology is refused: ${e.message}`);
       }
+      if (dry) {
+        return;
+      }
       throw check.error(`modelTopology cannot be built (${firstLine(e)})`);
     }
-    compareWeights(check, model, artifacts.weightSpecs ?? [], strict);
+    compareWeights(check, model, artifacts.weightSpecs ?? [], strict, declared);
   } finally {
     model?.dispose();
     created.forEach((v) => v.dispose());
@@ -88,10 +98,15 @@ class TooManyWeightBytes extends Error {}
 
 /**
  * Runs `f` (synchronous) while every `Layer.addWeight` call first adds its weight's bytes to a
- * running total and throws once the total passes `maxBytes`: a layer declares each weight's shape
- * through addWeight before its values exist, so nothing is allocated for a refused topology.
+ * running total and throws once the total passes `limit`: a layer declares each weight's shape
+ * through addWeight before its values exist, so nothing is allocated for a refused topology. With
+ * `empty`, each weight is made empty instead (every dimension 0) and its declared shape recorded.
  */
-function countingWeights<T>(limit: { bytes: number; rule: string }, f: () => T): T {
+function countingWeights<T>(
+  limit: { bytes: number; rule: string },
+  empty: Map<unknown, number[]> | null,
+  f: () => T,
+): T {
   const prototype = layers.Layer.prototype as unknown as { addWeight: AddWeight };
   const original = prototype.addWeight;
   let total = 0;
@@ -104,7 +119,21 @@ function countingWeights<T>(limit: { bytes: number; rule: string }, f: () => T):
           `(at weight '${name}' of shape ${formatShape(shape)})`,
       );
     }
-    return original.call(this, name, shape, dtype, ...rest);
+    if (empty === null) {
+      return original.call(this, name, shape, dtype, ...rest);
+    }
+    // Dry: an empty weight of the same rank; the declared shape is kept for the comparison.
+    const [, ...more] = rest;
+    const initializer = {
+      apply: (s: number[], d?: DataType) =>
+        zeros(
+          s.map(() => 0),
+          d,
+        ),
+    };
+    const weight = original.call(this, name, shape, dtype, initializer, ...more);
+    empty.set(weight, [...shape]);
+    return weight;
   };
   try {
     return f();
@@ -140,6 +169,7 @@ function compareWeights(
   model: LayersModel,
   specs: io.WeightsManifestEntry[],
   strict: boolean,
+  declared: Map<unknown, number[]>,
 ): void {
   const byName = new Map(specs.filter((s) => s.group !== 'optimizer').map((s) => [s.name, s]));
   for (const weight of model.weights) {
@@ -151,10 +181,11 @@ function compareWeights(
       continue;
     }
     byName.delete(weight.originalName);
-    if (formatShape(spec.shape) !== formatShape(weight.shape as number[])) {
+    const shape = declared.get(weight) ?? (weight.shape as number[]);
+    if (formatShape(spec.shape) !== formatShape(shape)) {
       throw check.error(
         `weight '${spec.name}' has shape ${formatShape(spec.shape)} in weightsManifest but ` +
-          `${formatShape(weight.shape as number[])} in modelTopology`,
+          `${formatShape(shape)} in modelTopology`,
       );
     }
     if (spec.dtype !== weight.dtype) {

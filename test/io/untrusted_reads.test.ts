@@ -223,3 +223,27 @@ describe('file:// URLs', () => {
     );
   });
 });
+
+describe('checkTopology: false', () => {
+  it('a refused load with checkTopology false leaks nothing', async () => {
+    const dir = await savedFixture();
+    folders.push(dir);
+    const json = readModelJson(dir);
+    Object.assign(json.weightsManifest[0].weights[4], { shape: [5] });
+    writeModelJson(dir, json);
+    fs.appendFileSync(path.join(dir, json.weightsManifest[0].paths[0]), Buffer.alloc(4));
+    const before = tf.memory().numTensors;
+    // Before, tfjs built the model, found the mismatch, and kept its 10 tensors.
+    await expect(tfl.loadLayersModel(fileSystem(dir, { checkTopology: false }))).rejects.toThrow(
+      `fileSystem: ${path.join(dir, 'model.json')}: weight 'readout/bias' has shape [5] in weightsManifest but [4] in modelTopology`,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    // A matching folder loads as before, and the dry build left nothing behind.
+    const good = await savedFixture();
+    folders.push(good);
+    const loaded = await tfl.loadLayersModel(fileSystem(good, { checkTopology: false }));
+    expect(loaded.getWeights().map((w) => w.shape)).toEqual([[3, 8], [8], [8], [8, 4], [4]]);
+    loaded.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -41,3 +41,9 @@ export {
   type ExportOptions,
   type ExportResult,
 } from './export';
+export {
+  TerminateOnNaN,
+  terminateOnNaN,
+  type NonFiniteStop,
+  type TerminateOnNaNArgs,
+} from './callbacks/terminate_on_nan';

@@ -228,3 +228,48 @@ export function parseTrainArgs(argv: readonly string[]): TrainOptions {
   options.given = [...given].map((flag) => FLAGS[flag].key);
   return options as unknown as TrainOptions;
 }
+
+/**
+ * Checks run options read back from a file (a checkpoint's state.json) by the rules their flags
+ * follow on the command line, so that a damaged or edited file cannot train with values the
+ * command line refuses (a negative learning rate, a batch of -4). Options missing from the file
+ * are left to their defaults; throws naming `source`, the flag and the value.
+ */
+export function checkOptionValues(values: Record<string, unknown>, source: string): void {
+  const fail = (problem: string): never => {
+    throw new Error(`${API}: ${source}: ${problem}`);
+  };
+  if (!(TASK_NAMES as readonly unknown[]).includes(values.task)) {
+    fail(
+      `options.task must be one of ${TASK_NAMES.join(', ')}, got ${JSON.stringify(values.task)}`,
+    );
+  }
+  const defaults: Record<string, unknown> = TASK_DEFAULTS[values.task as TaskName];
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const value = values[spec.key];
+    // A task's own defaults pass (the copy task's trainSize 0 is no flag value).
+    if (
+      spec.kind === 'flag' ||
+      spec.key === 'out' ||
+      value === undefined ||
+      value === defaults[spec.key]
+    ) {
+      continue;
+    }
+    if (spec.key === 'steps' && value === null) {
+      continue; // one pass over the training set
+    }
+    const type = spec.kind === 'string' ? 'string' : 'number';
+    if (typeof value !== type) {
+      fail(`options.${spec.key} (${flag}) must be a ${type}, got ${JSON.stringify(value)}`);
+    }
+    try {
+      parseValue(flag, spec.kind, String(value), spec.choices);
+    } catch (e) {
+      fail(`options.${spec.key}: ${(e as Error).message.slice(API.length + 2)}`);
+    }
+  }
+  if (!((values.lrDecay as number | undefined) === undefined || (values.lrDecay as number) <= 1)) {
+    fail(`options.lrDecay: --lr-decay must be in (0, 1], got ${String(values.lrDecay)}`);
+  }
+}

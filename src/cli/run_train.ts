@@ -3,12 +3,11 @@
  * The `train` command: picks the backend, builds the task and the model (or reads them back from
  * the checkpoint with --resume), trains, then tests and writes metrics.json and curve.svg.
  */
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import '../index';
 import { TASK_DEFAULTS, type TrainOptions } from './args';
 import { useBackend } from './backend';
-import { checkpointDir, loadBestModel, loadCheckpoint, readCheckpointState } from './checkpoint';
+import { hasCheckpoint, loadBestModel, loadCheckpoint, readCheckpointState } from './checkpoint';
 import { buildModel } from './models';
 import { modelSize } from './model_size';
 import type { ProgressSink } from './progress';
@@ -119,13 +118,6 @@ function describeScore(task: Task, score: Score): string {
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Runs `tfjs-hadamrnn train` with parsed options; progress goes to `sink`. */
 export async function runTrain(
   parsed: TrainOptions,
@@ -152,7 +144,8 @@ export async function runTrain(
     optimizer = new ScheduledAdam(state.learningRate);
     await optimizer.setWeights(checkpoint.optimizerWeights);
   } else {
-    if (await exists(join(checkpointDir(parsed.out), 'state.json'))) {
+    // Never overwrite a run: a kill may have left its only complete copy beside checkpoint/.
+    if (await hasCheckpoint(parsed.out)) {
       throw new Error(
         `tfjs-hadamrnn train: ${parsed.out} already holds a checkpoint; pass --resume to continue it or choose another --out`,
       );

@@ -5,12 +5,18 @@
  */
 import {
   AdamOptimizer,
+  all,
   dispose,
+  isFinite,
   keep,
+  reshape,
+  stack,
+  tidy,
   type Scalar,
   type Tensor,
   type Variable,
 } from '@tensorflow/tfjs-core';
+import { countNonFinite } from '../io/finite';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { TrainOptions } from './args';
 import { saveBestModel, saveCheckpoint } from './checkpoint';
@@ -76,6 +82,37 @@ export function trainStep(
   return result;
 }
 
+/**
+ * Why a training step went non-finite (its loss, or a weight after its update), with the likely
+ * cause, or null when the loss and every weight are finite. Checked after every step, so that no
+ * non-finite weight reaches a checkpoint or the best model.
+ */
+export function nonFiniteStep(
+  loss: number,
+  batch: Batch,
+  model: LayersModel,
+  variables: Variable[],
+): string | null {
+  const finite = tidy(() =>
+    stack(variables.map((v) => all(isFinite(reshape(v, [-1]))))).dataSync(),
+  );
+  const bad = finite.findIndex((ok) => !ok);
+  if (Number.isFinite(loss) && bad < 0) {
+    return null;
+  }
+  const inputs = countNonFinite(batch.x.dataSync());
+  const cause =
+    inputs !== null
+      ? `the batch's inputs hold ${inputs}`
+      : 'the update overflowed (a learning rate too high for this model: lower --lr)';
+  if (bad < 0) {
+    return `the loss is ${loss}; ${cause}`;
+  }
+  const weight = model.trainableWeights[bad];
+  const values = variables[bad].dataSync();
+  return `weight '${weight.originalName}' holds ${countNonFinite(values)} among its ${values.length} values (the loss was ${loss}); ${cause}`;
+}
+
 /** Loss and accuracy of `model` on a whole split, in batches of `batchSize`. */
 export function evaluate(
   model: LayersModel,
@@ -125,10 +162,12 @@ export async function train(setup: TrainSetup): Promise<TrainState> {
     for (let i = 0; i < perEpoch; i++) {
       const batch = task.trainBatch(epoch, i, options.batch);
       const { loss, correct, scored } = trainStep(model, optimizer, task, batch, variables);
+      const problem = nonFiniteStep(loss, batch, model, variables);
       dispose([batch.x, batch.labels]);
-      if (!Number.isFinite(loss)) {
+      if (problem !== null) {
         throw new Error(
-          `tfjs-hadamrnn train: loss is ${loss} at step ${state.step + 1}; lower --lr`,
+          `tfjs-hadamrnn train: step ${state.step + 1} (epoch ${epoch + 1}) went non-finite: ` +
+            `${problem}; nothing of it was saved, the checkpoint of epoch ${state.epoch} is kept`,
         );
       }
       meter.add(loss, options.batch, correct, scored);

@@ -3,9 +3,19 @@
  * tfjs-node: a `model.json` plus binary weight shards of at most 4 MiB.
  */
 import { io } from '@tensorflow/tfjs-core';
+import { nonFiniteWeight } from './finite';
 import { JsonChecker, type JsonObject } from './json_checker';
 import { parseModelJson } from './model_json';
+import { syncFolder, writeDurably } from './durable';
 import { nodeFileSystem, type NodeFileSystem } from './node_fs';
+import {
+  errorCode,
+  fsProblem,
+  openRegularFile,
+  readOpenedFile,
+  utf8Text,
+  type OpenedFile,
+} from './regular_file';
 import { checkTopologyAgainstWeights } from './topology_check';
 import type { ManifestGroup } from './weights_manifest';
 
@@ -31,31 +41,40 @@ export interface FileSystemOptions {
   /** Largest total of weight bytes read; a manifest declaring more is refused. Default 1 GiB. */
   maxWeightBytes?: number;
   /** Build the topology once before tfjs does, to refuse a config or weight mismatch without
-   * the leak tfjs has there (see topology_check.ts). Costs one more model construction.
-   * Default true. */
+   * the leak tfjs has there (see topology_check.ts). Costs one more model construction. When
+   * false, the build is dry (empty weights, nothing initialized): weights that do not match are
+   * still refused, but a config a layer refuses reaches tfjs. Default true. */
   checkTopology?: boolean;
   /** As `tf.loadLayersModel`'s `strict` (the file:// router passes it on): when false, weights
    * missing on either side are allowed. Default true. */
   strict?: boolean;
+  /** Save and load float32 weights that hold NaN or ±Infinity. Default false: such a save or load
+   * is refused, naming the first such weight (a diverged model, or a damaged file). */
+  allowNonFinite?: boolean;
 }
 
 /**
  * An IOHandler that saves a layers model to a folder and loads it back, with Node's `fs`.
  *
- * Saving writes `<folder>/group1-shard{i}of{n}.bin` (the weights cut into shards of at most
- * `shardBytes`) and then `<folder>/model.json`
- * (`{modelTopology, format: 'layers-model', generatedBy, convertedBy, weightsManifest}`), each
- * through a temporary file renamed into place, so an interrupted save never leaves a model.json
- * that points at partial shards. Shards of an earlier save with another shard count are left alone.
+ * Saving is atomic as a whole: it writes the weights, cut into shards of at most `shardBytes`,
+ * under names unique to the save (`<folder>/model.<token>.shard{i}of{n}.bin`), flushed to the
+ * disk; then `<folder>/model.json`
+ * (`{modelTopology, format: 'layers-model', generatedBy, convertedBy, weightsManifest}`) through a
+ * flushed temporary file renamed over it (the commit point); then removes the shards model.json no
+ * longer lists and the temporaries of killed saves. Whenever a save is killed, the folder loads
+ * the previous model or the new one, never a mix. Weights holding NaN or ±Infinity are refused
+ * (saved and loaded) unless `allowNonFinite` is true.
  *
  * Loading treats the files as untrusted and refuses, with one line naming the file and the
- * problem: a model.json over `maxModelJsonBytes`, invalid JSON, the keys `__proto__`,
+ * problem (never quoting its contents): a model.json that is not a regular file inside its folder
+ * (links followed) or is over `maxModelJsonBytes`, more than a million JSON values, invalid JSON, the keys `__proto__`,
  * `constructor` and `prototype` anywhere, missing or wrongly typed fields, unknown dtypes, shard
  * paths that leave the folder (`..`, absolute paths, URLs, symbolic links pointing outside), and
  * shards that are missing or whose bytes differ from what the manifest's shapes and dtypes need,
- * and (`checkTopology`) a topology that cannot be built or whose weights differ from the manifest's
- * in name, shape or dtype: tfjs would refuse those too, but only after building part of the model,
- * which it then leaks.
+ * and (`checkTopology`) a topology that declares more weight bytes than the manifest (counted
+ * before they are allocated), cannot be built, or whose weights differ from the manifest's in name,
+ * shape or dtype: tfjs would refuse those too, but only after building part of the model, which it
+ * then leaks.
  *
  * Node only: the file system is reached through `process.getBuiltinModule` (Node >= 20.16) when a
  * handler saves or loads, never at import, so importing the package in a browser is unaffected;
@@ -67,9 +86,11 @@ export interface FileSystemOptions {
  * ```
  *
  * @param path The model folder, or its model.json (for saving too: shards go beside it); a
- *     `file://` prefix is removed.
+ *     `file:///abs/path` or `file://localhost/abs/path` URL is percent-decoded, any other
+ *     `file://` prefix is removed (tfjs-node's relative `file://./model`).
  * @param options `shardBytes` (default 4 MiB), `maxModelJsonBytes` (default 16 MiB),
- *     `maxWeightBytes` (default 1 GiB), `checkTopology` (default true), `strict` (default true).
+ *     `maxWeightBytes` (default 1 GiB), `checkTopology` (default true), `strict` (default true),
+ *     `allowNonFinite` (default false).
  */
 export function fileSystem(path: string, options: FileSystemOptions = {}): FileSystemHandler {
   return new FileSystemHandler(path, options);
@@ -89,12 +110,14 @@ export class FileSystemHandler implements io.IOHandler {
   readonly checkTopology: boolean;
   /** Whether load refuses what tfjs would tolerate (see FileSystemOptions.strict). */
   readonly strict: boolean;
+  /** Whether weights holding NaN or ±Infinity may be saved and loaded. */
+  readonly allowNonFinite: boolean;
 
   constructor(path: string, options: FileSystemOptions = {}) {
     if (typeof path !== 'string' || path.length === 0) {
       throw new Error(`${API}: path must be a non-empty string, got ${String(path)}`);
     }
-    this.path = path.startsWith(FILE_SCHEME) ? path.slice(FILE_SCHEME.length) : path;
+    this.path = path.startsWith(FILE_SCHEME) ? pathOfFileUrl(path) : path;
     this.shardBytes = positiveInteger('shardBytes', options.shardBytes, DEFAULT_SHARD_BYTES);
     this.maxModelJsonBytes = positiveInteger(
       'maxModelJsonBytes',
@@ -108,34 +131,61 @@ export class FileSystemHandler implements io.IOHandler {
     );
     this.checkTopology = options.checkTopology ?? true;
     this.strict = options.strict ?? true;
+    if (options.allowNonFinite !== undefined && typeof options.allowNonFinite !== 'boolean') {
+      throw new Error(
+        `${API}: allowNonFinite must be a boolean, got ${String(options.allowNonFinite)}`,
+      );
+    }
+    this.allowNonFinite = options.allowNonFinite ?? false;
   }
 
-  /** Writes the shards, then model.json. */
+  /**
+   * Writes the shards under names unique to this save, then model.json through a temporary file
+   * renamed over it (the commit point), then removes what no longer belongs to the model.
+   */
   async save(artifacts: io.ModelArtifacts): Promise<io.SaveResult> {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
       throw new Error(`${API}: saving a binary (graph) topology is not supported`);
+    }
+    const data = new Uint8Array(
+      artifacts.weightData == null
+        ? new ArrayBuffer(0)
+        : io.CompositeArrayBuffer.join(artifacts.weightData),
+    );
+    if (!this.allowNonFinite) {
+      const problem = nonFiniteWeight(artifacts.weightSpecs ?? [], data);
+      if (problem !== null) {
+        throw new Error(
+          `${API}: refusing to save non-finite weights: ${problem} (training diverged?); ` +
+            'pass allowNonFinite: true to save them anyway',
+        );
+      }
     }
     const node = nodeFileSystem(API);
     const modelJsonPath = this.path.endsWith('.json')
       ? node.path.resolve(this.path)
       : node.path.resolve(this.path, MODEL_JSON);
+    return oneAtATime(modelJsonPath, () => this.write(node, modelJsonPath, artifacts, data));
+  }
+
+  private async write(
+    node: NodeFileSystem,
+    modelJsonPath: string,
+    artifacts: io.ModelArtifacts,
+    data: Uint8Array,
+  ): Promise<io.SaveResult> {
     const folder = node.path.dirname(modelJsonPath);
     try {
       await node.fs.mkdir(folder, { recursive: true });
     } catch (e) {
       throw new Error(`${API}: cannot create the folder ${folder} (${errorCode(e)})`);
     }
-
-    const data = new Uint8Array(
-      artifacts.weightData == null
-        ? new ArrayBuffer(0)
-        : io.CompositeArrayBuffer.join(artifacts.weightData),
-    );
+    const files = new SaveFiles(node.path.basename(modelJsonPath));
     const count = Math.ceil(data.byteLength / this.shardBytes);
-    const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+    const paths = Array.from({ length: count }, (_, i) => files.shard(i, count));
     for (let i = 0; i < count; i++) {
       const shard = data.subarray(i * this.shardBytes, (i + 1) * this.shardBytes);
-      await writeAtomically(node, node.path.join(folder, paths[i]), shard);
+      await writeDurably(node, API, node.path.join(folder, paths[i]), shard);
     }
     const modelJson: JsonObject = {
       modelTopology: artifacts.modelTopology,
@@ -155,7 +205,16 @@ export class FileSystemHandler implements io.IOHandler {
         modelJson[key] = artifacts[key];
       }
     }
-    await writeAtomically(node, modelJsonPath, JSON.stringify(modelJson));
+    const temporary = node.path.join(folder, files.temporary());
+    await writeDurably(node, API, temporary, JSON.stringify(modelJson));
+    try {
+      await node.fs.rename(temporary, modelJsonPath);
+    } catch (e) {
+      await node.fs.rm(temporary, { force: true });
+      throw new Error(`${API}: cannot write ${modelJsonPath} (${errorCode(e)})`);
+    }
+    await syncFolder(node, folder);
+    await removeLeftovers(node, folder, files, new Set(paths));
     return { modelArtifactsInfo: io.getModelArtifactsInfoForJSON(artifacts) };
   }
 
@@ -168,39 +227,104 @@ export class FileSystemHandler implements io.IOHandler {
       modelJsonPath = node.path.join(modelJsonPath, MODEL_JSON);
     }
     const check = new JsonChecker(API, modelJsonPath);
-    const text = await this.readModelJson(node, check, modelJsonPath);
-    const { artifacts, groups } = parseModelJson(check, text, this.maxWeightBytes);
-    artifacts.weightSpecs = groups.flatMap((g) => g.weights);
-    if (this.checkTopology) {
-      await checkTopologyAgainstWeights(check, artifacts, this.strict);
-    }
-    const folder = await node.fs.realpath(node.path.dirname(modelJsonPath));
-    artifacts.weightData = await readShards(node, check, folder, groups);
-    return artifacts;
-  }
-
-  private async readModelJson(
-    node: NodeFileSystem,
-    check: JsonChecker,
-    file: string,
-  ): Promise<string> {
-    const stats = await statOrThrow(node, file, check);
-    if (!stats.isFile()) {
-      throw check.error('is not a regular file');
-    }
-    if (stats.size > this.maxModelJsonBytes) {
+    const modelFolder = node.path.dirname(modelJsonPath);
+    const opened = await openRegularFile(node, check, modelJsonPath, modelFolder, Infinity);
+    if (opened.size > this.maxModelJsonBytes) {
+      await opened.handle.close();
       throw check.error(
-        `is ${stats.size} bytes, more than maxModelJsonBytes ${this.maxModelJsonBytes}`,
+        `is ${opened.size} bytes, more than maxModelJsonBytes ${this.maxModelJsonBytes}`,
       );
     }
-    const bytes = await node.fs.readFile(file);
-    if (bytes.byteLength > this.maxModelJsonBytes) {
-      throw check.error(`grew beyond maxModelJsonBytes ${this.maxModelJsonBytes} while read`);
+    const text = utf8Text(check, await readOpenedFile(check, opened));
+    const { artifacts, groups } = parseModelJson(check, text, this.maxWeightBytes);
+    artifacts.weightSpecs = groups.flatMap((g) => g.weights);
+    // Without checkTopology, a dry build (empty weights) still compares the declared weights, so
+    // that tfjs never builds a model it then refuses, and leaks.
+    const dry = !this.checkTopology;
+    await checkTopologyAgainstWeights(check, artifacts, this.strict, this.maxWeightBytes, dry);
+    const folder = await node.fs.realpath(modelFolder);
+    artifacts.weightData = await readShards(node, check, folder, groups);
+    if (!this.allowNonFinite) {
+      const problem = nonFiniteWeight(artifacts.weightSpecs, artifacts.weightData);
+      if (problem !== null) {
+        throw check.error(
+          `weight ${problem}; pass allowNonFinite: true to load non-finite weights anyway`,
+        );
+      }
     }
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      throw check.error('is not valid UTF-8 text');
+    return artifacts;
+  }
+}
+
+/**
+ * The names one save writes beside its model.json: shards and a temporary model.json that carry
+ * a token unique to the save, so a save never overwrites a file the current model.json lists.
+ */
+class SaveFiles {
+  readonly token = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  /** Shards and temporary files of any save of this model.json (for the clean-up). */
+  readonly ours: RegExp;
+
+  constructor(readonly modelJson: string) {
+    const stem = escapeRegExp(modelJson.replace(/\.json$/, ''));
+    this.ours = new RegExp(
+      `^(${stem}\\.[a-z0-9]+\\.(shard\\d+of\\d+\\.bin|tmp)` +
+        // Files of saves before shard names were unique: converter names and their temporaries.
+        `|group\\d+-shard\\d+of\\d+\\.bin(\\.[a-z0-9]+\\.tmp)?` +
+        `|${escapeRegExp(modelJson)}\\.[a-z0-9]+\\.tmp)$`,
+    );
+  }
+
+  shard(i: number, count: number): string {
+    return `${this.modelJson.replace(/\.json$/, '')}.${this.token}.shard${i + 1}of${count}.bin`;
+  }
+
+  temporary(): string {
+    return `${this.modelJson.replace(/\.json$/, '')}.${this.token}.tmp`;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Saves to one model.json, queued so that each one's clean-up never removes another's shards. */
+const pendingSaves = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(key: string, save: () => Promise<T>): Promise<T> {
+  const before = pendingSaves.get(key) ?? Promise.resolve();
+  const result = before.then(save, save);
+  const settled = result.catch(() => undefined);
+  pendingSaves.set(key, settled);
+  try {
+    return await result;
+  } finally {
+    if (pendingSaves.get(key) === settled) {
+      pendingSaves.delete(key);
+    }
+  }
+}
+
+/**
+ * After a save committed: removes the shards of earlier (or killed) saves of this model.json that
+ * it does not list, and temporary files left by killed saves. Best effort: a file that cannot be
+ * removed stays, and the next save tries again.
+ */
+async function removeLeftovers(
+  node: NodeFileSystem,
+  folder: string,
+  files: SaveFiles,
+  kept: Set<string>,
+): Promise<void> {
+  let names: string[];
+  try {
+    names = await node.fs.readdir(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (files.ours.test(name) && !kept.has(name)) {
+      await node.fs.rm(node.path.join(folder, name), { force: true }).catch(() => undefined);
     }
   }
 }
@@ -208,12 +332,11 @@ export class FileSystemHandler implements io.IOHandler {
 interface Shard {
   where: string;
   name: string;
-  file: string;
-  size: number;
+  opened: OpenedFile;
 }
 
 /**
- * Locates every shard (inside `folder` once symbolic links are resolved, a regular file), checks
+ * Opens every shard (inside `folder` once symbolic links are resolved, a regular file), checks
  * that each group's shards hold exactly the bytes its weights need, and only then reads them into
  * one buffer, so nothing is read from a file set that does not match its manifest.
  */
@@ -224,57 +347,37 @@ async function readShards(
   groups: ManifestGroup[],
 ): Promise<ArrayBuffer> {
   const shards: Shard[] = [];
-  for (const [g, group] of groups.entries()) {
-    const groupShards: Shard[] = [];
-    for (const [i, name] of group.paths.entries()) {
-      groupShards.push(
-        await locateShard(node, check, folder, `weightsManifest[${g}].paths[${i}]`, name),
-      );
-    }
-    const held = groupShards.reduce((sum, s) => sum + s.size, 0);
-    if (held !== group.byteLength) {
-      const list = groupShards.map((s) => `${s.name} ${s.size}`).join(', ');
-      throw check.error(
-        `the shards of weightsManifest[${g}] (${list}) hold ${held} bytes but its weights need ` +
-          `${group.byteLength} (${held < group.byteLength ? 'truncated' : 'oversized'} shard, or a wrong manifest)`,
-      );
-    }
-    shards.push(...groupShards);
-  }
-  const buffer = new Uint8Array(shards.reduce((sum, s) => sum + s.size, 0));
-  let offset = 0;
-  for (const shard of shards) {
-    const bytes = await node.fs.readFile(shard.file);
-    if (bytes.byteLength !== shard.size) {
-      throw check.error(`${shard.where} '${shard.name}' changed size while being read`);
-    }
-    buffer.set(bytes, offset);
-    offset += bytes.byteLength;
-  }
-  return buffer.buffer;
-}
-
-async function locateShard(
-  node: NodeFileSystem,
-  check: JsonChecker,
-  folder: string,
-  where: string,
-  name: string,
-): Promise<Shard> {
-  let file: string;
   try {
-    file = await node.fs.realpath(node.path.resolve(folder, name));
-  } catch (e) {
-    throw check.error(`${where} '${name}' ${fsProblem(e)}`);
+    for (const [g, group] of groups.entries()) {
+      const first = shards.length;
+      for (const [i, name] of group.paths.entries()) {
+        const where = `weightsManifest[${g}].paths[${i}]`;
+        const file = node.path.resolve(folder, name);
+        const subject = `${where} '${name}' `;
+        const opened = await openRegularFile(node, check, file, folder, Infinity, subject);
+        shards.push({ where, name, opened });
+      }
+      const groupShards = shards.slice(first);
+      const held = groupShards.reduce((sum, s) => sum + s.opened.size, 0);
+      if (held !== group.byteLength) {
+        const list = groupShards.map((s) => `${s.name} ${s.opened.size}`).join(', ');
+        throw check.error(
+          `the shards of weightsManifest[${g}] (${list}) hold ${held} bytes but its weights need ` +
+            `${group.byteLength} (${held < group.byteLength ? 'truncated' : 'oversized'} shard, or a wrong manifest)`,
+        );
+      }
+    }
+    const buffer = new Uint8Array(shards.reduce((sum, s) => sum + s.opened.size, 0));
+    let offset = 0;
+    while (shards.length > 0) {
+      const shard = shards.shift()!;
+      await readOpenedFile(check, shard.opened, `${shard.where} '${shard.name}' `, buffer, offset);
+      offset += shard.opened.size;
+    }
+    return buffer.buffer;
+  } finally {
+    await Promise.all(shards.map((s) => s.opened.handle.close().catch(() => undefined)));
   }
-  if (!file.startsWith(folder + node.path.sep)) {
-    throw check.error(`${where} '${name}' resolves outside the model folder`);
-  }
-  const stats = await statOrThrow(node, file, check, `${where} '${name}' `);
-  if (!stats.isFile()) {
-    throw check.error(`${where} '${name}' is not a regular file`);
-  }
-  return { where, name, file, size: stats.size };
 }
 
 async function statOrThrow(
@@ -290,35 +393,28 @@ async function statOrThrow(
   }
 }
 
-/** 'does not exist' for ENOENT, else the system's own one-line reason. */
-function fsProblem(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') {
-    return 'does not exist';
+/**
+ * The path a `file://` URL names. `file:///abs/path` and `file://localhost/abs/path` are URLs:
+ * their percent-escapes (`%20`) are decoded. Anything else after `file://` is taken as a plain
+ * path, as tfjs-node does (`file://./model`, `file://relative/model`).
+ */
+function pathOfFileUrl(url: string): string {
+  const rest = url.slice(FILE_SCHEME.length);
+  const absolute = rest.startsWith('/') ? rest : /^localhost\//i.test(rest) ? rest.slice(9) : null;
+  if (absolute === null) {
+    return rest;
   }
-  return `cannot be read (${errorCode(e)})`;
-}
-
-/** A system error's code (ENOENT, EACCES, ...), else its message on one line. */
-function errorCode(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : String((e as Error).message).split('\n')[0];
-}
-
-/** Writes `data` to `file` through a temporary file in the same folder, renamed into place. */
-async function writeAtomically(
-  node: NodeFileSystem,
-  file: string,
-  data: Uint8Array | string,
-): Promise<void> {
-  const temporary = `${file}.${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.tmp`;
+  let path: string;
   try {
-    await node.fs.writeFile(temporary, data);
-    await node.fs.rename(temporary, file);
-  } catch (e) {
-    await node.fs.rm(temporary, { force: true });
-    throw new Error(`${API}: cannot write ${file} (${errorCode(e)})`);
+    path = decodeURIComponent(absolute);
+  } catch {
+    throw new Error(`${API}: ${url} has a malformed percent-escape`);
   }
+  if (path.includes('\0')) {
+    throw new Error(`${API}: ${url} names a path with a NUL byte`);
+  }
+  // file:///C:/models/m on Windows names C:/models/m.
+  return /^\/[A-Za-z]:[/\\]/.test(path) ? path.slice(1) : path;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {

@@ -5,6 +5,7 @@
  */
 import type { io } from '@tensorflow/tfjs-core';
 import { describeJson, join, type JsonChecker, type JsonObject } from './json_checker';
+import { parseJsonText } from './regular_file';
 import { checkWeightsManifest, type ManifestGroup } from './weights_manifest';
 
 /** Keys refused anywhere in model.json: assigning them can replace or reach a prototype. */
@@ -12,6 +13,10 @@ export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'p
 
 /** Deepest nesting of objects and arrays accepted (real topologies stay below 20). */
 export const MAX_JSON_DEPTH = 100;
+
+/** Most values (array entries, object members) accepted in model.json: a HadamRNN topology with
+ * its manifest holds a few hundred, the largest Keras topologies tens of thousands. */
+export const MAX_JSON_ENTRIES = 1_000_000;
 
 /** The dtypes a layer config may name. */
 const LAYER_DTYPES = ['float32', 'int32', 'bool', 'complex64', 'string'];
@@ -33,14 +38,11 @@ export function parseModelJson(
   text: string,
   maxWeightBytes: number,
 ): CheckedModelJson {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    // V8 quotes the text around the error, newlines included: keep the message on one line.
-    const message = (e as Error).message.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-    throw check.error(`is not valid JSON (${message})`);
+  const entries = countJsonEntries(text);
+  if (entries > MAX_JSON_ENTRIES) {
+    throw check.error(`holds ${entries} values, more than the limit of ${MAX_JSON_ENTRIES}`);
   }
+  const parsed = parseJsonText(check, text);
   checkKeysAndDepth(check, parsed);
   const json = check.object(parsed, 'the top level');
   const topology = check.required(json, 'modelTopology', '', (v, w) => check.object(v, w));
@@ -72,41 +74,88 @@ function nullableString(check: JsonChecker) {
     value === null ? null : check.string(value, where);
 }
 
+/** One value met by checkKeysAndDepth; its path is spelled out only for an error. */
+interface Visit {
+  value: unknown;
+  depth: number;
+  parent: Visit | null;
+  key: string | number;
+}
+
+function pathOf(visit: Visit): string {
+  const keys: (string | number)[] = [];
+  for (let v: Visit | null = visit; v !== null && v.parent !== null; v = v.parent) {
+    keys.push(v.key);
+  }
+  return keys.reverse().reduce<string>((where, key) => join(where, key), '');
+}
+
 /**
- * Walks the parsed value without recursion: refuses FORBIDDEN_KEYS, nesting beyond MAX_JSON_DEPTH,
- * and `class_name` values that name a property every object inherits ('toString', ...), which
- * tfjs's class lookup would otherwise find.
+ * Walks the parsed value without recursion, in time and memory linear in its size: refuses
+ * FORBIDDEN_KEYS, nesting beyond MAX_JSON_DEPTH, and `class_name` values that name a property
+ * every object inherits ('toString', ...), which tfjs's class lookup would otherwise find.
  */
 function checkKeysAndDepth(check: JsonChecker, root: unknown): void {
-  const stack: { value: unknown; where: string; depth: number }[] = [
-    { value: root, where: '', depth: 0 },
-  ];
+  const stack: Visit[] = [{ value: root, depth: 0, parent: null, key: '' }];
   while (stack.length > 0) {
-    const { value, where, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const { value, depth } = visit;
     if (value === null || typeof value !== 'object') {
       continue;
     }
     if (depth > MAX_JSON_DEPTH) {
       throw check.error(
-        `nests deeper than ${MAX_JSON_DEPTH} levels under ${where.split(/[.[]/)[0]}`,
+        `nests deeper than ${MAX_JSON_DEPTH} levels under ${pathOf(visit).split(/[.[]/)[0]}`,
       );
     }
     if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, where: join(where, i), depth: depth + 1 }));
+      for (let i = 0; i < value.length; i++) {
+        const child = value[i] as unknown;
+        if (child !== null && typeof child === 'object') {
+          stack.push({ value: child, depth: depth + 1, parent: visit, key: i });
+        }
+      }
       continue;
     }
     for (const key of Object.keys(value)) {
       const child = (value as JsonObject)[key];
-      const childWhere = join(where, key);
       if (FORBIDDEN_KEYS.includes(key)) {
+        const where = pathOf(visit);
         throw check.error(`forbidden key '${key}' at ${where === '' ? 'the top level' : where}`);
       }
       if (key === 'class_name' && typeof child === 'string' && child in Object.prototype) {
-        throw check.error(`${childWhere} '${child}' is not a class name`);
+        throw check.error(`${join(pathOf(visit), key)} '${child}' is not a class name`);
       }
-      stack.push({ value: child, where: childWhere, depth: depth + 1 });
+      if (child !== null && typeof child === 'object') {
+        stack.push({ value: child, depth: depth + 1, parent: visit, key });
+      }
     }
   }
+}
+
+/**
+ * Counts the values of a JSON text (array entries and object members, an upper bound: every comma
+ * and opening bracket outside strings) in one pass over its characters, so that a file of millions
+ * of tiny entries is refused before JSON.parse builds them.
+ */
+export function countJsonEntries(text: string): number {
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) {
+        i++; // the escaped character
+      } else if (c === 0x22) {
+        inString = false;
+      }
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x2c || c === 0x5b || c === 0x7b) {
+      count++;
+    }
+  }
+  return count;
 }
 
 /**

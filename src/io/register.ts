@@ -9,7 +9,7 @@
  */
 import { findBackendFactory, io } from '@tensorflow/tfjs-core';
 import { FILE_SCHEME, fileSystem, type FileSystemHandler } from './file_system';
-import { isNodeFileSystemAvailable } from './node_fs';
+import { nodeVersion } from './node_fs';
 
 /** The router: a handler for `file://` URLs in Node.js, null for anything else. */
 export function fileSystemRouter(
@@ -19,7 +19,9 @@ export function fileSystemRouter(
   if (
     typeof url !== 'string' ||
     !url.startsWith(FILE_SCHEME) ||
-    !isNodeFileSystemAvailable() ||
+    // In any Node.js, so that a Node.js too old for the handler gets its error naming the
+    // version rather than tfjs's 'Cannot find any save handlers'.
+    nodeVersion() === undefined ||
     findBackendFactory('tensorflow') != null
   ) {
     return null;

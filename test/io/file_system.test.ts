@@ -49,11 +49,12 @@ describe('fileSystem', () => {
       'HadamQuantizedDense',
     ]);
     const [group] = json.weightsManifest;
-    expect(group.paths).toEqual(['group1-shard1of1.bin']);
+    // Shard names carry a token unique to the save (see the crash-safety tests).
+    expect(group.paths).toEqual([expect.stringMatching(/^model\.[a-z0-9]+\.shard1of1\.bin$/)]);
     expect(group.weights.map((w) => w.shape)).toEqual([[3, 8], [8], [8], [8, 4], [4]]);
     // 3*8 + 8 + 8 + 8*4 + 4 = 76 float32 values.
-    expect(fs.statSync(path.join(dir, 'group1-shard1of1.bin')).size).toBe(76 * 4);
-    expect(fs.readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    expect(fs.statSync(path.join(dir, group.paths[0])).size).toBe(76 * 4);
+    expect(fs.readdirSync(dir).sort()).toEqual(['model.json', group.paths[0]]);
     model.dispose();
     loaded.dispose();
   });
@@ -72,7 +73,8 @@ describe('fileSystem', () => {
     const model = fixtureModel();
     const { dir, loaded } = await roundTrip(model, { shardBytes: 100 });
     const [group] = readModelJson(dir).weightsManifest;
-    expect(group.paths).toEqual([1, 2, 3, 4].map((i) => `group1-shard${i}of4.bin`));
+    const token = group.paths[0].split('.')[1];
+    expect(group.paths).toEqual([1, 2, 3, 4].map((i) => `model.${token}.shard${i}of4.bin`));
     expect(group.paths.map((p) => fs.statSync(path.join(dir, p)).size)).toEqual([100, 100, 100, 4]);
     expect(predictBytes(loaded)).toBe(predictBytes(model));
     model.dispose();
@@ -86,7 +88,8 @@ describe('fileSystem', () => {
     const { dir, loaded } = await roundTrip(model);
     const [group] = readModelJson(dir).weightsManifest;
     const sizes = group.paths.map((p) => fs.statSync(path.join(dir, p)).size);
-    expect(group.paths).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin']);
+    const token = group.paths[0].split('.')[1];
+    expect(group.paths).toEqual([1, 2].map((i) => `model.${token}.shard${i}of2.bin`));
     expect(sizes).toEqual([DEFAULT_SHARD_BYTES, 1100 * 1000 * 4 - DEFAULT_SHARD_BYTES]);
     expect(float32Base64(loaded.getWeights()[0])).toBe(float32Base64(model.getWeights()[0]));
     model.dispose();
@@ -137,8 +140,8 @@ describe('fileSystem', () => {
     const model = fixtureModel();
     await model.save(fileSystem(path.join(dir, 'nested', 'my_model.json')));
     expect(fs.readdirSync(path.join(dir, 'nested')).sort()).toEqual([
-      'group1-shard1of1.bin',
       'my_model.json',
+      expect.stringMatching(/^my_model\.[a-z0-9]+\.shard1of1\.bin$/),
     ]);
     const loaded = await tfl.loadLayersModel(fileSystem(path.join(dir, 'nested', 'my_model.json')));
     expect(predictBytes(loaded)).toBe(predictBytes(model));
@@ -193,19 +196,43 @@ describe('fileSystem', () => {
     );
   });
 
-  it('stands aside where Node built-ins are missing (browsers), failing only when used', async () => {
+  it('stands aside outside Node.js (browsers), failing only when used', async () => {
+    const global = globalThis as { process?: unknown };
+    const saved = global.process;
+    global.process = undefined;
+    let handler: unknown;
+    let load: Promise<unknown>;
+    try {
+      handler = fileSystemRouter('file:///tmp/m/model.json');
+      load = fileSystem('/tmp/m').load();
+    } finally {
+      global.process = saved;
+    }
+    expect(handler).toBeNull();
+    await expect(load).rejects.toThrow(
+      new Error(
+        'fileSystem: the file system is only available in Node.js >= 20.16 (process.getBuiltinModule is missing)',
+      ),
+    );
+    expect(fileSystemRouter('file:///tmp/m/model.json')).not.toBeNull();
+    expect(fileSystemRouter('https://example.com/model.json')).toBeNull();
+  });
+
+  it('names the Node.js version where it is too old for the file system (< 20.16)', async () => {
     const proc = process as { getBuiltinModule?: unknown };
     const saved = proc.getBuiltinModule;
     proc.getBuiltinModule = undefined;
+    const model = fixtureModel();
     try {
-      expect(fileSystemRouter('file:///tmp/m/model.json')).toBeNull();
-      await expect(fileSystem('/tmp/m').load()).rejects.toThrow(
+      // tfjs said 'Cannot find any save handlers' before the router claimed file:// in any Node.js.
+      await expect(model.save('file:///tmp/hadamrnn-never-written')).rejects.toThrow(
         new Error(
-          'fileSystem: the file system is only available in Node.js >= 20.16 (process.getBuiltinModule is missing)',
+          `fileSystem: the file system needs Node.js >= 20.16 (process.getBuiltinModule); this is Node.js ${process.versions.node}`,
         ),
       );
     } finally {
       proc.getBuiltinModule = saved;
+      model.dispose();
     }
     expect(fileSystemRouter('file:///tmp/m/model.json')).not.toBeNull();
     expect(fileSystemRouter('https://example.com/model.json')).toBeNull();

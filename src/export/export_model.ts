@@ -4,8 +4,11 @@
  */
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { fileSystem } from '../io/file_system';
+import { writeDurably, syncFolder } from '../io/durable';
+import { DEFAULT_MAX_MODEL_JSON_BYTES, fileSystem, MODEL_JSON } from '../io/file_system';
+import { JsonChecker } from '../io/json_checker';
 import { nodeFileSystem } from '../io/node_fs';
+import { parseJsonText, readRegularFile, utf8Text } from '../io/regular_file';
 import { exportBits } from './bits';
 import { quantizedArtifacts } from './quantized';
 import { stockArtifacts } from './stock';
@@ -40,19 +43,23 @@ export interface ExportResult {
 
 const API = 'exportModel';
 
-/** The bits bytes of `model` into `<folder>/model.hrnn`, through a temporary file renamed into place. */
+/**
+ * The bits bytes of `model` into `<folder>/model.hrnn`: a temporary file flushed to the disk, then
+ * renamed into place, so a kill leaves the previous file or the new one.
+ */
 async function writeBits(folder: string, bytes: Uint8Array): Promise<string> {
-  const { fs, path } = nodeFileSystem(API);
+  const node = nodeFileSystem(API);
   const dir = folder.replace(/^file:\/\//, '');
-  await fs.mkdir(dir, { recursive: true });
-  const file = path.join(dir, BITS_FILE);
+  await node.fs.mkdir(dir, { recursive: true });
+  const file = node.path.join(dir, BITS_FILE);
   const temporary = `${file}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await fs.writeFile(temporary, bytes);
-    await fs.rename(temporary, file);
+    await writeDurably(node, API, temporary, bytes);
+    await node.fs.rename(temporary, file);
   } finally {
-    await fs.rm(temporary, { force: true });
+    await node.fs.rm(temporary, { force: true });
   }
+  await syncFolder(node, dir);
   return file;
 }
 
@@ -113,10 +120,13 @@ export async function exportModel(
 
 /** The model.json in `folder` and the shards its manifest names, with their total size on disk. */
 async function savedFiles(folder: string): Promise<{ files: string[]; bytes: number }> {
-  const { fs, path } = nodeFileSystem(API);
+  const node = nodeFileSystem(API);
+  const { fs, path } = node;
   const dir = folder.replace(/^file:\/\//, '');
-  const modelJson = path.join(dir, 'model.json');
-  const manifest = JSON.parse(new TextDecoder().decode(await fs.readFile(modelJson))) as {
+  const modelJson = path.join(dir, MODEL_JSON);
+  const check = new JsonChecker(API, modelJson);
+  const json = await readRegularFile(node, check, modelJson, dir, DEFAULT_MAX_MODEL_JSON_BYTES);
+  const manifest = parseJsonText(check, utf8Text(check, json)) as {
     weightsManifest: { paths: string[] }[];
   };
   const files = [

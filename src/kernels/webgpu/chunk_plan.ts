@@ -1,0 +1,50 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+
+/** How a program splits a row of `units` values into chunks, one workgroup each. */
+export interface ChunkPlan {
+  /** Values per workgroup: whole blocks, dividing the row. */
+  chunk: number;
+  /** Invocations per workgroup. */
+  threads: number;
+  /** Whether each of the program's work buffers lives in workgroup memory (else in its output). */
+  shared: boolean;
+}
+
+/** Values a workgroup aims for: 256 invocations of one butterfly pair each. */
+const TARGET_CHUNK = 512;
+/** Invocations per workgroup at most (WebGPU's default limit). */
+const MAX_THREADS = 256;
+
+/**
+ * The chunk of a row that one workgroup transforms: whole blocks of `blockSize`, as many as divide
+ * the row up to TARGET_CHUNK values, with `buffers` work buffers of `chunk` floats in workgroup
+ * memory when the device's limit holds them. A block too large for that is one chunk whose work
+ * buffers are regions of the program's output (storage memory), as slow as it is rare.
+ */
+export function planChunk(
+  backend: WebGPUBackend,
+  units: number,
+  blockSize: number,
+  buffers: number,
+): ChunkPlan {
+  const limits = backend.device.limits;
+  // Reserve 64 bytes for the programs' small workgroup variables.
+  const sharedFloats = Math.floor((limits.maxComputeWorkgroupStorageSize - 64) / 4 / buffers);
+  const maxThreads = Math.min(MAX_THREADS, limits.maxComputeInvocationsPerWorkgroup);
+  // One invocation per butterfly pair; per value when blocks of 1 have no pairs (chunks may be odd).
+  const threadsFor = (chunk: number) => Math.min(maxThreads, blockSize === 1 ? chunk : chunk / 2);
+  if (blockSize > sharedFloats) {
+    return { chunk: blockSize, threads: threadsFor(blockSize), shared: false };
+  }
+  const cap = Math.min(sharedFloats, Math.max(blockSize, TARGET_CHUNK));
+  const blocks = units / blockSize;
+  let perChunk = 1;
+  for (let k = Math.floor(cap / blockSize); k > 1; k--) {
+    if (blocks % k === 0) {
+      perChunk = k;
+      break;
+    }
+  }
+  const chunk = blockSize * perChunk;
+  return { chunk, threads: threadsFor(chunk), shared: true };
+}

@@ -58,4 +58,8 @@ export const BROWSER_SUITES: Record<string, BrowserSuite> = {
     load: () => import('./suites/webgl_kernels.suite'),
     backends: ['webgl', 'webgl1'],
   },
+  webgpu_kernels: {
+    load: () => import('./suites/webgpu_kernels.suite'),
+    backends: ['webgpu'],
+  },
 };

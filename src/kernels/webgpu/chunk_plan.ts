@@ -1,4 +1,12 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { env } from '@tensorflow/tfjs-core';
+
+/**
+ * Environment flag: bytes of workgroup memory the programs may use, capped by the device's limit
+ * (0: the device's limit). Tests set it low to run the storage-memory path on small blocks.
+ */
+export const WORKGROUP_BYTES_FLAG = 'HADAMRNN_WEBGPU_WORKGROUP_BYTES';
+env().registerFlag(WORKGROUP_BYTES_FLAG, () => 0);
 
 /** How a program splits a row of `units` values into chunks, one workgroup each. */
 export interface ChunkPlan {
@@ -28,18 +36,20 @@ export function planChunk(
   buffers: number,
 ): ChunkPlan {
   const limits = backend.device.limits;
+  const cap = env().getNumber(WORKGROUP_BYTES_FLAG);
+  const bytes = Math.min(limits.maxComputeWorkgroupStorageSize, cap > 0 ? cap : Infinity);
   // Reserve 64 bytes for the programs' small workgroup variables.
-  const sharedFloats = Math.floor((limits.maxComputeWorkgroupStorageSize - 64) / 4 / buffers);
+  const sharedFloats = Math.floor((bytes - 64) / 4 / buffers);
   const maxThreads = Math.min(MAX_THREADS, limits.maxComputeInvocationsPerWorkgroup);
   // One invocation per butterfly pair; per value when blocks of 1 have no pairs (chunks may be odd).
   const threadsFor = (chunk: number) => Math.min(maxThreads, blockSize === 1 ? chunk : chunk / 2);
   if (blockSize > sharedFloats) {
     return { chunk: blockSize, threads: threadsFor(blockSize), shared: false };
   }
-  const cap = Math.min(sharedFloats, Math.max(blockSize, TARGET_CHUNK));
+  const most = Math.min(sharedFloats, Math.max(blockSize, TARGET_CHUNK));
   const blocks = units / blockSize;
   let perChunk = 1;
-  for (let k = Math.floor(cap / blockSize); k > 1; k--) {
+  for (let k = Math.floor(most / blockSize); k > 1; k--) {
     if (blocks % k === 0) {
       perChunk = k;
       break;

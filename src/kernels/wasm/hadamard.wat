@@ -612,6 +612,92 @@
         (br $rows)))
   )
 
+;; out = max(h, 0) when relu, else h: a state's output row (the carried state stays linear).
+  (func $activate (param $h i32) (param $out i32) (param $n i32) (param $relu i32)
+    (local $i i32) (local $end i32)
+    (if (i32.eqz (local.get $relu))
+      (then
+        (call $copy (local.get $h) (local.get $out) (local.get $n))
+        (return)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    ;; @if simd
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (f32x4.max (v128.load (i32.add (local.get $h) (local.get $i)))
+            (v128.const f32x4 0 0 0 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vectors)))
+    ;; @end
+    (block $done
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.max (f32.load (i32.add (local.get $h) (local.get $i))) (f32.const 0)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $values)))
+  )
+
+  ;; --------------------------------------------------------------------------------------------
+  ;; Every-step inference of a HadamRNN layer in one pass (no states kept for a gradient): for each
+  ;; batch row r and step k, with t = goBackwards ? T-1-k : k, where mask[r, t] != 0,
+  ;;   h = s * FWHT(h) * scale + bias + x[r, t] . kernel     (h = h0[r] before the first step)
+  ;; and out[r, k] = relu ? max(h, 0) : h. x is [batch, T, inDim], kernel [inDim, n] (row i added
+  ;; times x[r, t, i], from L1 when inDim * n is small). work holds 2n floats: the state and the next.
+  (func $sequence (export "HadamRNNSequence")
+    (param $x i32) (param $kernel i32) (param $bias i32) (param $s i32) (param $h0 i32)
+    (param $mask i32) (param $out i32) (param $work i32)
+    (param $batch i32) (param $steps i32) (param $n i32) (param $log2b i32) (param $goBackwards i32)
+    (param $scale f32) (param $inDim i32) (param $relu i32)
+    (local $row i32) (local $r i32) (local $k i32) (local $rt i32) (local $i i32)
+    (local $h i32) (local $next i32) (local $swap i32) (local $xRow i32) (local $kRow i32)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $batch)))
+        (local.set $h (local.get $work))
+        (local.set $next (i32.add (local.get $work) (local.get $row)))
+        (call $copy (i32.add (local.get $h0) (i32.mul (local.get $r) (local.get $row)))
+          (local.get $h) (local.get $n))
+        (local.set $k (i32.const 0))
+        (block $stepsDone
+          (loop $stepsLoop
+            (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
+            (local.set $rt (i32.add (i32.mul (local.get $r) (local.get $steps))
+              (select (i32.sub (i32.sub (local.get $steps) (i32.const 1)) (local.get $k))
+                (local.get $k) (local.get $goBackwards))))
+            (if (f32.ne (f32.load (i32.add (local.get $mask) (i32.shl (local.get $rt) (i32.const 2))))
+                  (f32.const 0))
+              (then
+                (call $transform (local.get $h) (local.get $next) (local.get $n) (local.get $log2b)
+                  (local.get $scale))
+                (call $stepOutput (local.get $next) (local.get $s) (local.get $bias) (local.get $n))
+                ;; The input projection of x[r, t], one kernel row per input.
+                (local.set $xRow (i32.add (local.get $x)
+                  (i32.shl (i32.mul (local.get $rt) (local.get $inDim)) (i32.const 2))))
+                (local.set $kRow (local.get $kernel))
+                (local.set $i (i32.const 0))
+                (block $inputsDone
+                  (loop $inputs
+                    (br_if $inputsDone (i32.ge_u (local.get $i) (local.get $inDim)))
+                    (call $addScaled (local.get $next) (local.get $kRow)
+                      (f32.load (i32.add (local.get $xRow) (i32.shl (local.get $i) (i32.const 2))))
+                      (local.get $n))
+                    (local.set $kRow (i32.add (local.get $kRow) (local.get $row)))
+                    (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                    (br $inputs)))
+                (local.set $swap (local.get $h))
+                (local.set $h (local.get $next))
+                (local.set $next (local.get $swap))))
+            (call $activate (local.get $h) (local.get $out) (local.get $n) (local.get $relu))
+            (local.set $out (i32.add (local.get $out) (local.get $row)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $stepsLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+  )
+
   ;; --------------------------------------------------------------------------------------------
   ;; Weight gradients of the affine map y = x . K + bias (HadamRNN's input projection), in one pass
   ;; over the rows: dk = x^T . dy [inDim, n] and db = the sum of dy's rows [n], for x [rows, inDim]

@@ -3,13 +3,14 @@
  * lone `dense(128)` floor, on the issue's workload (128 units, T = 1000, batch 32, 10 inputs),
  * through `model.predict`. HadamRNN runs its fused kernel (HadamRNNSequence: projection, bias,
  * recurrence and ReLU in one pass per batch row); the unfused path (one matMul, one recurrence
- * kernel, one ReLU: what training's forward pass runs) is timed beside it, through `apply` with
- * `training: true` inside a tidy.
+ * kernel, one ReLU: what training's forward pass runs) is timed beside it, with the flag
+ * HADAMRNN_FUSED_SEQUENCE off.
  */
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../src';
+import { FUSED_SEQUENCE_FLAG } from '../src/ops/hadam_rnn_sequence';
 import { formatNs, formatRatio, measure, type BenchSection, type Timing } from './harness';
 
 const UNITS = 128;
@@ -33,10 +34,11 @@ export async function run(): Promise<BenchSection> {
   const dense = buildModel(tfl.layers.dense({ units: UNITS }));
   const cases: Record<string, () => void> = {
     'HadamRNN predict (fused)': () => tf.dispose(hadam.predict(x)),
-    'HadamRNN forward, unfused (training: true)': () =>
-      tf.tidy(() => {
-        hadam.apply(x, { training: true });
-      }),
+    'HadamRNN predict, unfused': () => {
+      tf.env().set(FUSED_SEQUENCE_FLAG, false);
+      tf.dispose(hadam.predict(x));
+      tf.env().set(FUSED_SEQUENCE_FLAG, true);
+    },
     'dense(128) predict (floor)': () => tf.dispose(dense.predict(x)),
   };
   const timings = measure(cases, { warmupMs: 200, budgetMs: 6000, minSamples: 15 });

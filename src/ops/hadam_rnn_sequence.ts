@@ -4,6 +4,7 @@
  */
 import {
   engine,
+  env,
   ones,
   zeros,
   type Tensor,
@@ -14,6 +15,11 @@ import {
 import { HadamRNNSequence, type HadamRNNSequenceAttrs } from '../kernels/names';
 import { hasKernel } from './fallback';
 import { toMask } from './hadamard_recurrence';
+
+/** Environment flag: whether the layer may run its every-step inference as one fused kernel
+ * (default true; false keeps the projection, recurrence and activation as separate ops). */
+export const FUSED_SEQUENCE_FLAG = 'HADAMRNN_FUSED_SEQUENCE';
+env().registerFlag(FUSED_SEQUENCE_FLAG, () => true);
 
 /** Activations the kernel applies itself. */
 const FUSED_ACTIVATIONS = new Set(['relu', 'linear']);
@@ -41,7 +47,11 @@ export function hadamRNNSequence(
   mask: Tensor | undefined,
   attrs: HadamRNNSequenceAttrs,
 ): Tensor3D | null {
-  if (!hasKernel(HadamRNNSequence) || !FUSED_ACTIVATIONS.has(attrs.activation)) {
+  if (
+    !env().getBool(FUSED_SEQUENCE_FLAG) ||
+    !hasKernel(HadamRNNSequence) ||
+    !FUSED_ACTIVATIONS.has(attrs.activation)
+  ) {
     return null;
   }
   const [batch, steps] = x.shape;

@@ -24,6 +24,7 @@ import { run as wasmLayers } from './wasm_layers';
 import { run as wasmTransform } from './wasm_transform';
 import { run as webglTransform } from './webgl';
 import { run as webglLayers } from './webgl_layers';
+import { run as webgpu } from './webgpu';
 
 /** Every bench module, in the order of docs/benchmarks.md. Add new modules here. */
 const MODULES: BenchModule[] = [
@@ -35,6 +36,7 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_every_step', run: wasmEveryStep },
   { name: 'webgl_transform', run: webglTransform },
   { name: 'webgl_layers', run: webglLayers },
+  { name: 'webgpu', run: webgpu },
 ];
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'benchmarks.md');

@@ -18,10 +18,27 @@ export interface ChunkPlan {
   shared: boolean;
 }
 
+/**
+ * Environment flag: invocations per workgroup at most; 0 (default) picks by adapter: 256 (WebGPU's
+ * default limit) on a GPU, 4 on SwiftShader, whose CPU emulation of a barrier costs more than the
+ * parallelism inside a workgroup gains (about 10x on a [64, 512] transform, measured on 2 cores).
+ */
+export const THREADS_FLAG = 'HADAMRNN_WEBGPU_THREADS';
+env().registerFlag(THREADS_FLAG, () => 0);
+
+/** Invocations per workgroup at most on a GPU, and on a CPU-emulated adapter. */
+const GPU_THREADS = 256;
+const CPU_THREADS = 4;
+
+/** Whether the backend's adapter emulates a GPU on the CPU (SwiftShader). */
+function cpuAdapter(backend: WebGPUBackend): boolean {
+  // AdapterInfo keeps the adapter's strings private in its types, not at run time.
+  const info = backend.adapterInfo as unknown as { vendor?: string; architecture?: string };
+  return /swiftshader/i.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''}`);
+}
+
 /** Values a workgroup aims for: 256 invocations of one butterfly pair each. */
 const TARGET_CHUNK = 512;
-/** Invocations per workgroup at most (WebGPU's default limit). */
-const MAX_THREADS = 256;
 
 /**
  * The chunk of a row that one workgroup transforms: whole blocks of `blockSize`, as many as divide
@@ -40,7 +57,11 @@ export function planChunk(
   const bytes = Math.min(limits.maxComputeWorkgroupStorageSize, cap > 0 ? cap : Infinity);
   // Reserve 64 bytes for the programs' small workgroup variables.
   const sharedFloats = Math.floor((bytes - 64) / 4 / buffers);
-  const maxThreads = Math.min(MAX_THREADS, limits.maxComputeInvocationsPerWorkgroup);
+  const threads = env().getNumber(THREADS_FLAG);
+  const maxThreads = Math.min(
+    threads > 0 ? threads : cpuAdapter(backend) ? CPU_THREADS : GPU_THREADS,
+    limits.maxComputeInvocationsPerWorkgroup,
+  );
   // One invocation per butterfly pair; per value when blocks of 1 have no pairs (chunks may be odd).
   const threadsFor = (chunk: number) => Math.min(maxThreads, blockSize === 1 ? chunk : chunk / 2);
   if (blockSize > sharedFloats) {

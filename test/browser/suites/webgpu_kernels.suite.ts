@@ -1,13 +1,14 @@
 /**
  * What only the webgpu kernels can get wrong, run in the browser on webgpu: both places a chunk's
  * work buffers can live (workgroup memory, or the output's storage when a block does not fit, here
- * forced by HADAMRNN_WEBGPU_WORKGROUP_BYTES) give the float64 references for the transform, the
+ * forced by HADAMRNN_WEBGPU_WORKGROUP_BYTES), with 256 invocations per workgroup or as few as the
+ * adapter gets (HADAMRNN_WEBGPU_THREADS), give the float64 references for the transform, the
  * recurrence and its gradient, with blocks, masks and goBackwards; chunks of several blocks (an odd
  * number of them too) split rows correctly; GPU memory returns to where it was.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
-import { WORKGROUP_BYTES_FLAG } from '../../../src/kernels/webgpu/chunk_plan';
+import { THREADS_FLAG, WORKGROUP_BYTES_FLAG } from '../../../src/kernels/webgpu/chunk_plan';
 import { describeEachBackend } from '../../harness/backends';
 import { expectClose, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
@@ -68,14 +69,17 @@ function recurrenceAndGrad(c: Case) {
   return result;
 }
 
-/** Runs `f` with at most `bytes` of workgroup memory per workgroup (0: the device's limit). */
-function withWorkgroupBytes<T>(bytes: number, f: () => T): T {
-  const saved = tf.env().getNumber(WORKGROUP_BYTES_FLAG);
+/** Runs `f` with at most `bytes` of workgroup memory per workgroup (0: the device's limit) and at
+ * most `threads` invocations per workgroup (0: by adapter). */
+function withPlanFlags<T>(bytes: number, threads: number, f: () => T): T {
+  const saved = [tf.env().getNumber(WORKGROUP_BYTES_FLAG), tf.env().getNumber(THREADS_FLAG)];
   tf.env().set(WORKGROUP_BYTES_FLAG, bytes);
+  tf.env().set(THREADS_FLAG, threads);
   try {
     return f();
   } finally {
-    tf.env().set(WORKGROUP_BYTES_FLAG, saved);
+    tf.env().set(WORKGROUP_BYTES_FLAG, saved[0]);
+    tf.env().set(THREADS_FLAG, saved[1]);
   }
 }
 
@@ -108,14 +112,17 @@ describeEachBackend('webgpu kernels', (backend) => {
 
   // 96 bytes hold blocks of 8 floats at most (4 in the gradient's two buffers): larger ones run
   // out of storage memory.
+  // Threads 0: as the adapter gets them (4 on SwiftShader); 256: as a GPU gets them.
   describe.each([
-    ['workgroup memory', 0],
-    ['storage memory', 96],
-  ])('work buffers in %s', (_, bytes) => {
+    ['workgroup memory', 0, 0],
+    ['workgroup memory', 0, 256],
+    ['storage memory', 96, 0],
+    ['storage memory', 96, 256],
+  ])('work buffers in %s, threads %i (0: by adapter)', (_, bytes, threads) => {
     it.each(CASES)(
       'recurrence and gradient match the references: batch $batch, T $steps, n $units, b $blockSize, backwards $goBackwards, masked $masked',
       (c) => {
-        const r = withWorkgroupBytes(bytes as number, () => recurrenceAndGrad(c));
+        const r = withPlanFlags(bytes as number, threads as number, () => recurrenceAndGrad(c));
         expectClose(r.states, r.reference, tol * 10);
         expectClose(r.dz, r.grads.dz, tol * 10);
         expectClose(r.ds, r.grads.ds, tol * 10);
@@ -132,7 +139,7 @@ describeEachBackend('webgpu kernels', (backend) => {
         [3, 2048, 4],
       ]) {
         const x = randomValues(rows * n, n + blockSize);
-        const y = withWorkgroupBytes(bytes as number, () =>
+        const y = withPlanFlags(bytes as number, threads as number, () =>
           hadamardTransform(tf.tensor2d(x, [rows, n]), { normalize: true, blockSize }),
         );
         expectClose(valuesOf(y), referenceTransform(x, blockSize, true), tol);

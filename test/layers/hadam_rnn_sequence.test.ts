@@ -143,4 +143,19 @@ describe.each([
     tf.dispose([x, y!, target]);
     model.dispose();
   });
+
+  it('reads weights created on another backend (built on cpu, predicting on wasm)', async () => {
+    await tf.setBackend('cpu');
+    const model = tfl.sequential({
+      layers: [hadamRNN({ units: 8, returnSequences: true, inputShape: [5, 3] })],
+    });
+    const x = tf.tensor3d(randomValues(2 * 5 * 3, 9), [2, 5, 3]);
+    const onCpu = model.predict(x) as tf.Tensor;
+    const expected = valuesOf(onCpu);
+    await tf.setBackend('wasm');
+    const onWasm = model.predict(x) as tf.Tensor;
+    expectClose(valuesOf(onWasm), expected, TOLERANCE);
+    tf.dispose([x, onCpu, onWasm]);
+    model.dispose();
+  });
 });

@@ -8,7 +8,7 @@ import {
 } from '../names';
 import { recurrenceForward, recurrenceShape, type RecurrenceShape } from '../recurrence';
 import { hadamardWasm, recurrenceArgs } from './hadamard_module';
-import { heapFloats, offsetOf } from './heap';
+import { heapFloats, moveToHeap, offsetOf } from './heap';
 
 /**
  * wasm `HadamRNNSequence`: projection, bias, recurrence and activation in one pass of our module
@@ -24,6 +24,8 @@ export function hadamRNNSequence({
   const [batch, steps, inDim] = x.shape;
   const units = kernel.shape[1];
   const shape = recurrenceShape([batch, steps, units], attrs);
+  // The layer's weights may have been created on another backend.
+  moveToHeap(backend, [x, kernel, bias, s, h0, mask]);
   const out = backend.makeOutput([batch, steps, units], 'float32');
   const wasm = hadamardWasm(backend);
   if (wasm == null) {

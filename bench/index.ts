@@ -19,11 +19,13 @@ import { run as cpuTransform } from './cpu_transform';
 import { run as publishing } from './publishing';
 import { machineDescription, markdownTable, type BenchModule, type BenchSection } from './harness';
 import { run as wasmAffineGrads } from './wasm_affine_grads';
+import { run as wasmEveryStep } from './wasm_every_step';
 import { run as wasmKernel } from './wasm_kernel';
 import { run as wasmLayers } from './wasm_layers';
 import { run as wasmTransform } from './wasm_transform';
 import { run as webglTransform } from './webgl';
 import { run as webglLayers } from './webgl_layers';
+import { run as webgpu } from './webgpu';
 
 /** Every bench module, in the order of docs/benchmarks.md. Add new modules here. */
 const MODULES: BenchModule[] = [
@@ -32,9 +34,11 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_kernel', run: wasmKernel },
   { name: 'wasm_affine_grads', run: wasmAffineGrads },
   { name: 'wasm_layers', run: wasmLayers },
+  { name: 'wasm_every_step', run: wasmEveryStep },
   { name: 'webgl_transform', run: webglTransform },
   { name: 'webgl_layers', run: webglLayers },
   { name: 'publishing', run: publishing },
+  { name: 'webgpu', run: webgpu },
 ];
 
 const OUTPUT = path.join(__dirname, '..', 'docs', 'benchmarks.md');

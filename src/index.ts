@@ -7,6 +7,7 @@
 import './kernels/cpu/register';
 import './kernels/wasm/register';
 import './kernels/webgl/register';
+import './kernels/webgpu/register';
 import './register_gradients';
 import './register_classes';
 

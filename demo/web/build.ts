@@ -2,7 +2,7 @@
  * Builds and serves the demo page (`npm run demo:web`, and test/browser/demo_page.test.ts).
  *
  * The page runs on the official tfjs bundles, as an application loading tfjs from a CDN would:
- * `tf.min.js` and `tf-backend-wasm.min.js` from node_modules, then the package's script-tag bundle
+ * `tf.min.js`, `tf-backend-wasm.min.js` and `tf-backend-webgpu.min.js` from node_modules, then the package's script-tag bundle
  * `tfjs-hadamrnn.min.js` (scripts/build_browser.mjs), then `demo.js`, the page's own code bundled
  * by esbuild. In `demo.js` every '@tensorflow/*' import is the page's global `tf` and every import
  * of the package (`src/index.ts`) is the global `hadamrnn`, so the page holds one copy of each.
@@ -65,7 +65,8 @@ export async function buildDemoPage(outdir: string): Promise<void> {
 
 /**
  * Serves a built page from `outdir` on 127.0.0.1, with the shipped model under /model/ and the
- * official tfjs bundles under /tfjs/ and /tfjs-wasm/ (the .wasm binaries sit beside their script).
+ * official tfjs bundles under /tfjs/, /tfjs-wasm/ (the .wasm binaries sit beside their script) and
+ * /tfjs-webgpu/.
  *
  * @param outdir A folder written by {@link buildDemoPage}.
  * @param port The port; 0 (default) picks a free one.
@@ -78,6 +79,7 @@ export function serveDemoPage(outdir: string, port = 0): Promise<StaticServer> {
       '/model/': join(REPO_ROOT, 'demo', 'model'),
       '/tfjs/': join(tensorflow, 'tfjs', 'dist'),
       '/tfjs-wasm/': join(tensorflow, 'tfjs-backend-wasm', 'dist'),
+      '/tfjs-webgpu/': join(tensorflow, 'tfjs-backend-webgpu', 'dist'),
     },
     port,
   );

@@ -2,8 +2,8 @@
  * The demo page's entry: wires the controls of index.html to the shipped model, the copy-task
  * data, the pictures and "train here".
  *
- * URL parameters: `seed` (the first sequence; default random), `backend` (cpu, wasm or webgl;
- * default webgl). `document.body.dataset.state` is 'loading', 'busy', 'training', 'ready' or
+ * URL parameters: `seed` (the first sequence; default random), `backend` (cpu, wasm, webgl or
+ * webgpu; default webgl). `document.body.dataset.state` is 'loading', 'busy', 'training', 'ready' or
  * 'error'.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -21,8 +21,9 @@ import {
 import { renderSequence } from './sequence_view';
 import { trainCopyModel } from './train';
 
-/** The backends the page offers, in the order "time every backend" runs them. */
-const BACKENDS = ['cpu', 'wasm', 'webgl'] as const;
+/** The backends the page offers, in the order "time every backend" runs them (webgpu only where
+ * the browser has WebGPU). */
+const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
 /** "Train here": the shipped model's width and learning rate, batch 32. */
 const TRAIN = { units: 128, learningRate: 1e-2, batchSize: 32 };
 /** Largest picture of W, in CSS pixels. */
@@ -205,6 +206,9 @@ async function main(): Promise<void> {
   });
   ui.compare.onclick = run(async () => {
     for (const backend of BACKENDS) {
+      if (backend === 'webgpu' && !('gpu' in navigator)) {
+        continue;
+      }
       await predictOn(backend);
     }
     await useBackend(ui.backend.value);

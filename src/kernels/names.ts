@@ -80,3 +80,31 @@ export type AffineWeightGradsInputs = {
   /** Shape [rows, n], the gradient of the loss with respect to its output. */
   dy: TensorInfo;
 };
+
+/**
+ * Every-step inference of a HadamRNN layer in one pass, for backends where separate projection,
+ * recurrence and activation passes cost more than the arithmetic: `out_k = act(h_k)` with
+ * `h_k = s * FWHT_b(h_{k-1}) / sqrt(b) + x_t · kernel + bias` (h carried through masked steps).
+ * Inference only: no gradient is registered. Registered for wasm.
+ */
+export const HadamRNNSequence = 'HadamRNNSequence';
+/** Inputs of `HadamRNNSequence`. */
+export type HadamRNNSequenceInputs = {
+  /** Shape [batch, T, inDim], the layer's input. */
+  x: TensorInfo;
+  /** Shape [inDim, n], the (dequantized) input kernel. */
+  kernel: TensorInfo;
+  /** Shape [n], the input bias. */
+  bias: TensorInfo;
+  /** Shape [n], the signs. */
+  s: TensorInfo;
+  /** Shape [batch, n], the initial state. */
+  h0: TensorInfo;
+  /** Shape [batch, T], 1 runs a step, 0 carries the state through it. */
+  mask: TensorInfo;
+};
+/** Attributes of `HadamRNNSequence`. */
+export interface HadamRNNSequenceAttrs extends HadamardRecurrenceAttrs {
+  /** The output activation: 'relu' or 'linear'. */
+  activation: string;
+}

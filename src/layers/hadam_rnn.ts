@@ -20,6 +20,7 @@ import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { DisposeResult } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { hadamRNNSequence, type SequenceWeights } from '../ops/hadam_rnn_sequence';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
 import {
   ImpulseResponseCache,
@@ -126,6 +127,17 @@ export class HadamRNN extends RNN {
         }
       }
       const h0 = this.initialStateFor(x, statesFromInputs, kwargs?.initialState);
+      if (this.returnSequences && !this.returnState && !this.stateful && !training) {
+        // Inference on wasm: projection, recurrence and activation in one pass (no gradient).
+        const outputs = hadamRNNSequence(x, () => this.sequenceWeights(), h0, mask, {
+          blockSize: this.cell.blockSize,
+          goBackwards: this.goBackwards,
+          activation: this.cell.activation.identifier,
+        });
+        if (outputs != null) {
+          return outputs;
+        }
+      }
       const states = hadamardRecurrence(
         this.cell.projection.apply(x) as Tensor3D,
         this.cell.recurrentSigns(),
@@ -143,6 +155,16 @@ export class HadamRNN extends RNN {
       const output = this.cell.activation.apply(this.returnSequences ? states : lastState);
       return this.returnState ? [output, lastState] : output;
     });
+  }
+
+  /** The weights the fused every-step kernel reads: dequantized kernel, bias and signs. */
+  private sequenceWeights(): SequenceWeights {
+    const { projection } = this.cell;
+    return {
+      kernel: projection.effectiveKernel() as Tensor2D,
+      bias: (projection.bias?.read() as Tensor1D | undefined) ?? null,
+      s: this.cell.recurrentSigns(),
+    };
   }
 
   /**

@@ -64,7 +64,7 @@ function hadamardRecurrence_(
 }
 
 /** Masks may be bool (as Keras computes them) or numeric. */
-function toMask(mask: Tensor | TensorLike, api: string): Tensor {
+export function toMask(mask: Tensor | TensorLike, api: string): Tensor {
   if (mask instanceof Tensor && mask.dtype === 'bool') {
     return cast(mask, 'float32');
   }

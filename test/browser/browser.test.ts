@@ -1,6 +1,7 @@
 /**
- * Runs the suites of suites.ts in headless Chromium on webgl (WebGL2 and WebGL1), wasm and cpu:
- * one jest test per backend and suite, each in a fresh page, failing with every failed case.
+ * Runs the suites of suites.ts in headless Chromium on webgl (WebGL2 and WebGL1), wasm, cpu and
+ * webgpu: one jest test per backend and suite, each in a fresh page, failing with every failed case.
+ * `HADAMRNN_BROWSER_BACKENDS=webgpu,cpu` runs only the backends listed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,10 @@ async function runInPage(suite: string, backend: BrowserBackendName): Promise<Pa
   }
 }
 
-const backendNames = Object.keys(BROWSER_BACKENDS) as BrowserBackendName[];
+const only = process.env.HADAMRNN_BROWSER_BACKENDS?.split(',');
+const backendNames = (Object.keys(BROWSER_BACKENDS) as BrowserBackendName[]).filter(
+  (name) => only == null || only.includes(name),
+);
 
 describe.each(backendNames)('in Chromium on %s', (backend) => {
   const suites = Object.entries(BROWSER_SUITES).filter(
@@ -62,6 +66,14 @@ describe.each(backendNames)('in Chromium on %s', (backend) => {
   );
   it.each(suites.map(([name]) => name))('%s', async (suite) => {
     const run = await runInPage(suite, backend);
+    if (run.skipped != null) {
+      // Said loudly, never a silent pass: HADAMRNN_REQUIRE_WEBGPU=1 turns it into a failure.
+      if (process.env.HADAMRNN_REQUIRE_WEBGPU === '1') {
+        throw new Error(`${suite} on ${backend} did not run: ${run.skipped}`);
+      }
+      console.warn(`SKIPPED ${suite} on ${backend}: ${run.skipped}`);
+      return;
+    }
     const failed = run.results.filter((r) => r.status === 'failed');
     const passed = run.results.filter((r) => r.status === 'passed');
     if (failed.length > 0) {

@@ -10,12 +10,18 @@ import { chromium, type BrowserContext } from 'playwright-core';
 /** The browser binary: $CHROMIUM_PATH, default Debian's (`apt-get install chromium`). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Flags of every run (DEVELOPERS.md): software WebGL, and no network or update traffic. */
+/** Flags of every run (DEVELOPERS.md): software WebGL and WebGPU, and no network or update traffic. */
 export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  // WebGPU: on SwiftShader's Vulkan where no GPU exists; pages must come from http://127.0.0.1.
+  '--enable-unsafe-webgpu',
+  // Dawn on Chromium's Vulkan: without it tfjs-webgpu's synchronous reads (dataSync, through a
+  // WebGPU canvas) return zeros in headless Chromium.
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',

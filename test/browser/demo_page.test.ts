@@ -1,6 +1,6 @@
 /**
  * The demo page (demo/web, `npm run demo:web`) in headless Chromium: the shipped model
- * (demo/model) must recall a fixed-seed copy sequence exactly on cpu, wasm and webgl; the pictures
+ * (demo/model) must recall a fixed-seed copy sequence exactly on cpu, wasm, webgl and webgpu; the pictures
  * must show W = diag(s)·S_n/√n; "train here" must train live (the loss curve redrawn while the page
  * keeps answering) and then predict with the trained model. Keeps a screenshot in
  * artifacts/demo-page.png (and docs/demo-page.png when UPDATE_DEMO_SCREENSHOT=1).
@@ -19,7 +19,7 @@ jest.setTimeout(120_000);
 
 const SEED = 7;
 const T = 20;
-const BACKENDS = ['cpu', 'wasm', 'webgl'];
+const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'];
 const TRAIN_STEPS = 40;
 const SCREENSHOT = join(REPO_ROOT, 'artifacts', 'demo-page.png');
 
@@ -80,7 +80,7 @@ describe('demo page', () => {
     });
   });
 
-  it('recalls every symbol of the sequence with the shipped model on cpu, wasm and webgl', async () => {
+  it('recalls every symbol of the sequence with the shipped model on cpu, wasm, webgl and webgpu', async () => {
     const labels = Array.from(copySequences(T, 1, new Random(SEED)).labels);
     await page.click('#compare');
     await waitReady();

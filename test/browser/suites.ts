@@ -32,6 +32,9 @@ export const BROWSER_BACKENDS = {
   // misreads customGrad's save() there. expectNoLeaks still checks every suite.
   wasm: { backend: 'wasm', flags: { IS_TEST: false } },
   cpu: { backend: 'cpu', flags: {} },
+  // Needs a WebGPU adapter (SwiftShader's Vulkan where no GPU exists); a page without one reports
+  // the suite skipped (see browser.test.ts).
+  webgpu: { backend: 'webgpu', flags: {} },
 } satisfies Record<string, BrowserBackend>;
 export type BrowserBackendName = keyof typeof BROWSER_BACKENDS;
 
@@ -41,18 +44,22 @@ export const BROWSER_SUITES: Record<string, BrowserSuite> = {
   // WebGL1 adds nothing here: the layer's webgl kernels are those the suites above cover on it.
   hadam_rnn_layer: {
     load: () => import('../conformance/hadam_rnn_layer.test'),
-    backends: ['webgl', 'wasm', 'cpu'],
+    backends: ['webgl', 'wasm', 'cpu', 'webgpu'],
   },
   impulse_responses: {
     load: () => import('../conformance/impulse_responses.test'),
-    backends: ['webgl', 'wasm', 'cpu'],
+    backends: ['webgl', 'wasm', 'cpu', 'webgpu'],
   },
   model_leaks: {
     load: () => import('./suites/model_leaks.suite'),
-    backends: ['webgl'],
+    backends: ['webgl', 'webgpu'],
   },
   webgl_kernels: {
     load: () => import('./suites/webgl_kernels.suite'),
     backends: ['webgl', 'webgl1'],
+  },
+  webgpu_kernels: {
+    load: () => import('./suites/webgpu_kernels.suite'),
+    backends: ['webgpu'],
   },
 };

@@ -359,8 +359,8 @@
   ;; Element-wise loops of the recurrence over n values: whole vectors first (SIMD builds), then
   ;; single values. i is a byte index shared by every array.
 
-  ;; dst = src
-  (func $copy (param $src i32) (param $dst i32) (param $n i32)
+  ;; dst = max(src, floor): a copy at floor -inf (NaN stays NaN), a ReLU at floor 0
+  (func $copy (param $src i32) (param $dst i32) (param $n i32) (param $floor f32)
     (local $i i32) (local $end i32)
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     ;; @if simd
@@ -368,7 +368,8 @@
       (loop $vectors
         (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
         (v128.store (i32.add (local.get $dst) (local.get $i))
-          (v128.load (i32.add (local.get $src) (local.get $i))))
+          (f32x4.max (v128.load (i32.add (local.get $src) (local.get $i)))
+            (f32x4.splat (local.get $floor))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vectors)))
     ;; @end
@@ -376,7 +377,7 @@
       (loop $values
         (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
         (f32.store (i32.add (local.get $dst) (local.get $i))
-          (f32.load (i32.add (local.get $src) (local.get $i))))
+          (f32.max (f32.load (i32.add (local.get $src) (local.get $i))) (local.get $floor)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $values)))
   )
@@ -544,7 +545,7 @@
                 (local.get $k) (local.get $goBackwards))))
             (if (f32.eq (f32.load (i32.add (local.get $mask) (i32.shl (local.get $rt) (i32.const 2))))
                   (f32.const 0))
-              (then (call $copy (local.get $prev) (local.get $states) (local.get $n)))
+              (then (call $copy (local.get $prev) (local.get $states) (local.get $n) (f32.const -inf)))
               (else
                 (call $transform (local.get $prev) (local.get $states) (local.get $n)
                   (local.get $log2b) (local.get $scale))
@@ -608,6 +609,107 @@
                 (call $transform (local.get $g) (local.get $g) (local.get $n) (local.get $log2b)
                   (local.get $scale))))
             (br $steps)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+  )
+
+;; dst += x[0, inDim) . kernel [inDim, n]: with SIMD, four inputs per pass over dst (four
+  ;; splats in registers, one load and one store of dst per vector and four inputs); the inputs
+  ;; left, and every input without SIMD or below 4 units, one kernel row each ($addScaled).
+  (func $project (param $dst i32) (param $k i32) (param $x i32) (param $inDim i32) (param $n i32)
+    (local $row i32) (local $i i32)
+    ;; @if simd
+    (local $j i32) (local $k1 i32) (local $k2 i32) (local $k3 i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    ;; @end
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    ;; @if simd
+        (block $groupsDone
+          (loop $groups
+            (br_if $groupsDone (i32.or (i32.lt_u (local.get $n) (i32.const 4))
+              (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inDim))))
+            (local.set $x0 (v128.load32_splat (local.get $x)))
+            (local.set $x1 (v128.load32_splat offset=4 (local.get $x)))
+            (local.set $x2 (v128.load32_splat offset=8 (local.get $x)))
+            (local.set $x3 (v128.load32_splat offset=12 (local.get $x)))
+            (local.set $k1 (i32.add (local.get $k) (local.get $row)))
+            (local.set $k2 (i32.add (local.get $k1) (local.get $row)))
+            (local.set $k3 (i32.add (local.get $k2) (local.get $row)))
+            (local.set $j (i32.const 0))
+            (loop $vectors
+              (v128.store (i32.add (local.get $dst) (local.get $j))
+                (f32x4.add
+                  (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $j)))
+                    (f32x4.add
+                      (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $k) (local.get $j))))
+                      (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $k1) (local.get $j))))))
+                  (f32x4.add
+                    (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $k2) (local.get $j))))
+                    (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $k3) (local.get $j)))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 16)))
+              (br_if $vectors (i32.lt_u (local.get $j) (local.get $row))))
+            (local.set $k (i32.add (local.get $k3) (local.get $row)))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $groups)))
+    ;; @end
+    (block $done
+      (loop $inputs
+        (br_if $done (i32.ge_u (local.get $i) (local.get $inDim)))
+        (call $addScaled (local.get $dst) (local.get $k) (f32.load (local.get $x)) (local.get $n))
+        (local.set $k (i32.add (local.get $k) (local.get $row)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $inputs)))
+  )
+
+  ;; --------------------------------------------------------------------------------------------
+  ;; Every-step inference of a HadamRNN layer in one pass (no states kept for a gradient): for each
+  ;; batch row r and step k, with t = goBackwards ? T-1-k : k, where mask[r, t] != 0,
+  ;;   h = s * FWHT(h) * scale + bias + x[r, t] . kernel     (h = h0[r] before the first step)
+  ;; and out[r, k] = relu ? max(h, 0) : h. x is [batch, T, inDim], kernel [inDim, n] (read from L1
+  ;; when inDim * n is small). work holds 2n floats: the state and the next.
+  (func $sequence (export "HadamRNNSequence")
+    (param $x i32) (param $kernel i32) (param $bias i32) (param $s i32) (param $h0 i32)
+    (param $mask i32) (param $out i32) (param $work i32)
+    (param $batch i32) (param $steps i32) (param $n i32) (param $log2b i32) (param $goBackwards i32)
+    (param $scale f32) (param $inDim i32) (param $relu i32)
+    (local $row i32) (local $r i32) (local $k i32) (local $rt i32)
+    (local $h i32) (local $next i32) (local $swap i32)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $batch)))
+        (local.set $h (local.get $work))
+        (local.set $next (i32.add (local.get $work) (local.get $row)))
+        (call $copy (i32.add (local.get $h0) (i32.mul (local.get $r) (local.get $row)))
+          (local.get $h) (local.get $n) (f32.const -inf))
+        (local.set $k (i32.const 0))
+        (block $stepsDone
+          (loop $stepsLoop
+            (br_if $stepsDone (i32.ge_u (local.get $k) (local.get $steps)))
+            (local.set $rt (i32.add (i32.mul (local.get $r) (local.get $steps))
+              (select (i32.sub (i32.sub (local.get $steps) (i32.const 1)) (local.get $k))
+                (local.get $k) (local.get $goBackwards))))
+            (if (f32.ne (f32.load (i32.add (local.get $mask) (i32.shl (local.get $rt) (i32.const 2))))
+                  (f32.const 0))
+              (then
+                (call $transform (local.get $h) (local.get $next) (local.get $n) (local.get $log2b)
+                  (local.get $scale))
+                (call $stepOutput (local.get $next) (local.get $s) (local.get $bias) (local.get $n))
+                (call $project (local.get $next) (local.get $kernel)
+                  (i32.add (local.get $x)
+                    (i32.shl (i32.mul (local.get $rt) (local.get $inDim)) (i32.const 2)))
+                  (local.get $inDim) (local.get $n))
+                (local.set $swap (local.get $h))
+                (local.set $h (local.get $next))
+                (local.set $next (local.get $swap))))
+            ;; The output row: ReLU(h) as max(h, 0), linear as max(h, -inf).
+            (call $copy (local.get $h) (local.get $out) (local.get $n)
+              (select (f32.const 0) (f32.const -inf) (local.get $relu)))
+            (local.set $out (i32.add (local.get $out) (local.get $row)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $stepsLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rows)))
   )

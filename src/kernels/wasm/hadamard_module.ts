@@ -42,6 +42,17 @@ export interface HadamardWasmExports {
     dh0: number,
     ...shape: RecurrenceArgs
   ): void;
+  HadamRNNSequence(
+    x: number,
+    kernel: number,
+    bias: number,
+    s: number,
+    h0: number,
+    mask: number,
+    out: number,
+    work: number,
+    ...args: [...RecurrenceArgs, inDim: number, relu: number]
+  ): void;
   AffineWeightGrads(
     x: number,
     dy: number,

@@ -21,3 +21,14 @@ export function heapFloats(backend: BackendWasm, t: TensorInfo, kernel: string):
   const buffer = emscriptenHeap(backend).HEAPU8.buffer;
   return new Float32Array(buffer, offsetOf(backend, t, kernel), util.sizeFromShape(t.shape));
 }
+
+/**
+ * Brings each tensor's values onto the heap when they live on another backend (a layer's weights
+ * created before the application switched to wasm): tfjs's DataStorage moves what it lacks on
+ * first access. Call before allocating outputs, so that no view or offset is taken mid-move.
+ */
+export function moveToHeap(backend: BackendWasm, tensors: readonly TensorInfo[]): void {
+  for (const t of tensors) {
+    backend.dataIdMap.get(t.dataId);
+  }
+}

@@ -5,12 +5,14 @@ import { affineWeightGradsConfig } from './AffineWeightGrads';
 import { hadamardRecurrenceConfig } from './HadamardRecurrence';
 import { hadamardRecurrenceGradConfig } from './HadamardRecurrenceGrad';
 import { hadamardTransformConfig } from './HadamardTransform';
+import { hadamRNNSequenceConfig } from './HadamRNNSequence';
 
 export const wasmKernelConfigs = [
   hadamardTransformConfig,
   hadamardRecurrenceConfig,
   hadamardRecurrenceGradConfig,
   affineWeightGradsConfig,
+  hadamRNNSequenceConfig,
 ];
 
 registerKernelConfigs(wasmKernelConfigs);

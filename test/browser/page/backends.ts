@@ -16,6 +16,8 @@ export const BROWSER_TOLERANCES = {
   webgl32: 1e-5,
   /** WebGL that only renders to 16-bit floats (some mobile GPUs): a half has 11 significant bits. */
   webgl16: 5e-3,
+  /** WebGPU computes in float32 storage buffers: fused and reordered float32 math, as webgl32. */
+  webgpu: 1e-5,
 } as const;
 
 /**
@@ -42,7 +44,9 @@ export async function selectPageBackend(name: string): Promise<BackendUnderTest>
         : BROWSER_TOLERANCES.webgl16
       : name === 'wasm'
         ? BROWSER_TOLERANCES.wasm
-        : BROWSER_TOLERANCES.cpu;
+        : name === 'webgpu'
+          ? BROWSER_TOLERANCES.webgpu
+          : BROWSER_TOLERANCES.cpu;
   pageBackend = { name, tolerance, setup: async () => {} };
   return pageBackend;
 }

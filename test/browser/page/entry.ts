@@ -5,6 +5,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import '../../../src';
@@ -29,6 +30,8 @@ export interface PageRun {
   renderer?: string;
   tolerance: number;
   results: TestResult[];
+  /** Why the suite did not run (a backend this browser lacks, such as webgpu without an adapter). */
+  skipped?: string;
 }
 
 tf.env().set('IS_TEST', true);
@@ -41,6 +44,10 @@ async function run(suite: string, variant: BrowserBackendName): Promise<PageRun>
   if (entry == null || config == null) {
     throw new Error(`browser harness: unknown suite '${suite}' or backend '${variant}'`);
   }
+  const adapter = config.backend === 'webgpu' ? await webgpuAdapter() : undefined;
+  if (adapter === null) {
+    return { backend: variant, tolerance: 0, results: [], skipped: 'no WebGPU adapter' };
+  }
   for (const [flag, value] of Object.entries(config.flags)) {
     tf.env().set(flag, value);
   }
@@ -52,10 +59,23 @@ async function run(suite: string, variant: BrowserBackendName): Promise<PageRun>
     floatPrecision: webgl ? tf.backend().floatPrecision() : undefined,
     floatBits: webgl ? webglFloatBits() : undefined,
     webglVersion: webgl ? tf.env().getNumber('WEBGL_VERSION') : undefined,
-    renderer: webgl ? webglRenderer() : undefined,
+    renderer: webgl ? webglRenderer() : adapter,
     tolerance: backend.tolerance,
     results: await runRegistered(),
   };
+}
+
+/** The WebGPU adapter's description, or null where the browser has none. */
+async function webgpuAdapter(): Promise<string | null> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const adapter = gpu == null ? null : await gpu.requestAdapter();
+  if (adapter == null) {
+    return null;
+  }
+  // GPUAdapter.info is newer than the @webgpu/types that tfjs pins.
+  const info = (adapter as GPUAdapter & { info?: Record<string, string> }).info ?? {};
+  const { vendor = '', architecture = '', description = '' } = info;
+  return [vendor, architecture, description].filter((part) => part !== '').join(' ') || 'unnamed';
 }
 
 Object.assign(window, { hadamrnnTests: { run } });

@@ -48,7 +48,7 @@ describe('hadamard_bytes.ts', () => {
   });
 
   it.each(VARIANTS)(
-    '%s imports only the memory, exports the four kernels and fits in 4 KiB',
+    '%s imports only the memory, exports the five kernels and fits in 4 KiB',
     (variant) => {
       const bytes = variantBytes(variant);
       // Browsers refuse to compile larger modules synchronously on the main thread.
@@ -61,6 +61,7 @@ describe('hadamard_bytes.ts', () => {
         kernelNames.HadamardTransform,
         kernelNames.HadamardRecurrence,
         kernelNames.HadamardRecurrenceGrad,
+        kernelNames.HadamRNNSequence,
         kernelNames.AffineWeightGrads,
       ]);
     },

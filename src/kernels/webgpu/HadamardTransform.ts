@@ -1,0 +1,38 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelConfig, type KernelArgs } from '../kernel_config';
+import {
+  HadamardTransform,
+  type HadamardTransformAttrs,
+  type HadamardTransformInputs,
+} from '../names';
+import { planChunk } from './chunk_plan';
+import { TransformProgram } from './transform_webgpu';
+
+/**
+ * webgpu `HadamardTransform`: blocks are contiguous, so x is transformed as one flat array, one
+ * dispatch whose workgroups each take a chunk of whole blocks (see TransformProgram). x is only read.
+ */
+export function hadamardTransform({
+  inputs,
+  backend,
+  attrs,
+}: KernelArgs<HadamardTransformInputs, WebGPUBackend, HadamardTransformAttrs>): TensorInfo {
+  const { x } = inputs;
+  const { blockSize, normalize } = attrs;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (size === 0) {
+    return backend.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
+  }
+  const plan = planChunk(backend, size, blockSize, 1);
+  const flat: TensorInfo = { dataId: x.dataId, shape: [size], dtype: 'float32' };
+  const out = backend.runWebGPUProgram(
+    new TransformProgram(size, blockSize, plan),
+    [flat],
+    'float32',
+    TransformProgram.uniformValues(size, plan, normalize ? 1 / Math.sqrt(blockSize) : 1),
+  );
+  return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
+}
+
+export const hadamardTransformConfig = kernelConfig(HadamardTransform, 'webgpu', hadamardTransform);

@@ -1,0 +1,15 @@
+/** Registers every webgpu kernel of this package. Types only come from tfjs-backend-webgpu: the
+ * kernels run on whatever webgpu backend the application registered, and importing this file does
+ * not load the backend. */
+import { registerKernelConfigs } from '../register_configs';
+import { hadamardRecurrenceConfig } from './HadamardRecurrence';
+import { hadamardRecurrenceGradConfig } from './HadamardRecurrenceGrad';
+import { hadamardTransformConfig } from './HadamardTransform';
+
+export const webgpuKernelConfigs = [
+  hadamardTransformConfig,
+  hadamardRecurrenceConfig,
+  hadamardRecurrenceGradConfig,
+];
+
+registerKernelConfigs(webgpuKernelConfigs);

@@ -1,0 +1,68 @@
+/**
+ * Every-step inference of a HadamRNN layer in one kernel call, where the backend registers
+ * `HadamRNNSequence` (wasm). Internal: the layer calls it at inference; it has no gradient.
+ */
+import {
+  engine,
+  env,
+  ones,
+  zeros,
+  type Tensor,
+  type Tensor1D,
+  type Tensor2D,
+  type Tensor3D,
+} from '@tensorflow/tfjs-core';
+import { HadamRNNSequence, type HadamRNNSequenceAttrs } from '../kernels/names';
+import { hasKernel } from './fallback';
+import { toMask } from './hadamard_recurrence';
+
+/** Environment flag: whether the layer may run its every-step inference as one fused kernel
+ * (default true; false keeps the projection, recurrence and activation as separate ops). */
+export const FUSED_SEQUENCE_FLAG = 'HADAMRNN_FUSED_SEQUENCE';
+env().registerFlag(FUSED_SEQUENCE_FLAG, () => true);
+
+/** Activations the kernel applies itself. */
+const FUSED_ACTIVATIONS = new Set(['relu', 'linear']);
+
+/** What the fused kernel needs of a layer. */
+export interface SequenceWeights {
+  /** [inDim, n], the dequantized input kernel. */
+  kernel: Tensor2D;
+  /** [n], or null for none. */
+  bias: Tensor1D | null;
+  /** [n], the signs. */
+  s: Tensor1D;
+}
+
+/**
+ * `activation(h_k)` for every step k of `x` [batch, T, inDim], in processing order, or null when
+ * the backend has no fused kernel or the activation is not one it applies (the caller then runs
+ * the projection, the recurrence and the activation as separate ops). `weights` is only called
+ * when the kernel runs. Call inside a tidy.
+ */
+export function hadamRNNSequence(
+  x: Tensor3D,
+  weights: () => SequenceWeights,
+  h0: Tensor2D,
+  mask: Tensor | undefined,
+  attrs: HadamRNNSequenceAttrs,
+): Tensor3D | null {
+  if (
+    !env().getBool(FUSED_SEQUENCE_FLAG) ||
+    !hasKernel(HadamRNNSequence) ||
+    !FUSED_ACTIVATIONS.has(attrs.activation)
+  ) {
+    return null;
+  }
+  const [batch, steps] = x.shape;
+  const { kernel, bias, s } = weights();
+  const inputs = {
+    x,
+    kernel,
+    bias: bias ?? zeros([kernel.shape[1]]),
+    s,
+    h0,
+    mask: mask == null ? ones([batch, steps]) : toMask(mask, 'hadamRNN'),
+  };
+  return engine().runKernel(HadamRNNSequence, inputs, { ...attrs }) as Tensor3D;
+}

@@ -1,0 +1,161 @@
+// Every-step inference through the fused wasm kernel (HadamRNNSequence): projection, bias,
+// recurrence and activation in one pass, against the float64 references (dense projection, dense
+// recurrence with mask, goBackwards and h0), with blocks; the layer uses it at inference only.
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { hadamRNN } from '../../src';
+import { HadamRNNSequence } from '../../src/kernels/names';
+import * as loader from '../../src/kernels/wasm/hadamard_module';
+import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
+import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
+import { randomSigns, randomValues } from '../harness/random';
+import { setReferenceWeights } from '../harness/reference_weights';
+import { referenceRecurrence } from '../reference/dense';
+import { referenceLayer, referenceProjection, type ReferenceLayer } from '../reference/layer';
+
+const TOLERANCE = 1e-5;
+
+beforeAll(async () => {
+  // As in test/harness/backends.ts: tfjs's per-kernel leak check misreads customGrad's save() on
+  // wasm; expectNoLeaks checks instead.
+  tf.env().set('IS_TEST', false);
+  expect(await tf.setBackend('wasm')).toBe(true);
+});
+
+const CASES = [
+  { batch: 2, steps: 7, inDim: 3, units: 16, blockSize: 16, goBackwards: false, masked: false },
+  { batch: 3, steps: 9, inDim: 10, units: 32, blockSize: 8, goBackwards: true, masked: true },
+  { batch: 2, steps: 5, inDim: 1, units: 8, blockSize: 1, goBackwards: false, masked: true },
+  { batch: 1, steps: 4, inDim: 5, units: 128, blockSize: 128, goBackwards: true, masked: false },
+];
+
+/** Names of the kernels `f` runs. */
+async function kernelsRunBy(f: () => unknown): Promise<string[]> {
+  const names: string[] = [];
+  const engine = tf.engine();
+  const runKernel = engine.runKernel;
+  engine.runKernel = ((name, ...rest) => {
+    names.push(name);
+    return runKernel.call(engine, name, ...rest);
+  }) as typeof engine.runKernel;
+  try {
+    await f();
+  } finally {
+    engine.runKernel = runKernel;
+  }
+  return names;
+}
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe.each([
+  ['our WebAssembly module', false],
+  ['the JavaScript fallback', true],
+])('HadamRNNSequence on wasm through %s', (_, fallback) => {
+  beforeEach(() => {
+    if (fallback) {
+      jest.spyOn(loader, 'hadamardWasm').mockReturnValue(null);
+    }
+  });
+
+  it.each(CASES)(
+    'matches the float64 references: batch $batch, T $steps, d $inDim, n $units, b $blockSize, backwards $goBackwards, masked $masked',
+    async (c) => {
+      const x = randomValues(c.batch * c.steps * c.inDim, c.steps);
+      const kernel = randomValues(c.inDim * c.units, c.units);
+      const bias = randomValues(c.units, 3);
+      const s = randomSigns(c.units, c.units + 1);
+      const h0 = randomValues(c.batch * c.units, c.batch);
+      const mask = Float32Array.from({ length: c.batch * c.steps }, (_, i) =>
+        c.masked && i % 3 === 1 ? 0 : 1,
+      );
+      const reference: ReferenceLayer = {
+        kernel,
+        u: s,
+        bias,
+        inputDim: c.inDim,
+        units: c.units,
+        blockSize: c.blockSize,
+        bits: null,
+      };
+      const shape = { ...c, units: c.units };
+      const states = referenceRecurrence(referenceProjection(x, reference), s, h0, mask, shape);
+      for (const activation of ['relu', 'linear']) {
+        const values = await expectNoLeaks(() => {
+          const y = tf.tidy(() =>
+            hadamRNNSequence(
+              tf.tensor3d(x, [c.batch, c.steps, c.inDim]),
+              () => ({
+                kernel: tf.tensor2d(kernel, [c.inDim, c.units]),
+                bias: tf.tensor1d(bias),
+                s: tf.tensor1d(s),
+              }),
+              tf.tensor2d(h0, [c.batch, c.units]),
+              c.masked ? tf.tensor2d(mask, [c.batch, c.steps]) : undefined,
+              { blockSize: c.blockSize, goBackwards: c.goBackwards, activation },
+            )!,
+          );
+          const read = valuesOf(y);
+          y.dispose();
+          return read;
+        });
+        const expected = activation === 'relu' ? states.map((v) => Math.max(v, 0)) : states;
+        expectClose(values, expected, TOLERANCE);
+      }
+    },
+  );
+
+  it('is what a returnSequences layer predicts, and only at inference (fit keeps the recurrence)', async () => {
+    const c = { batch: 3, steps: 6, inDim: 4, units: 16, blockSize: 4 };
+    const layer = hadamRNN({
+      units: c.units,
+      blockSize: c.blockSize,
+      returnSequences: true,
+      inputShape: [c.steps, c.inDim],
+    });
+    const model = tfl.sequential({ layers: [layer] });
+    const reference: ReferenceLayer = {
+      kernel: randomValues(c.inDim * c.units, 5),
+      u: randomValues(c.units, 6),
+      bias: randomValues(c.units, 7),
+      inputDim: c.inDim,
+      units: c.units,
+      blockSize: c.blockSize,
+      bits: 4,
+    };
+    setReferenceWeights(layer, reference);
+    const xValues = randomValues(c.batch * c.steps * c.inDim, 8);
+    const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inDim]);
+    let y: tf.Tensor | undefined;
+    const predicted = await kernelsRunBy(() => {
+      y = model.predict(x) as tf.Tensor;
+    });
+    expect(predicted).toContain(HadamRNNSequence);
+    expectClose(valuesOf(y!), referenceLayer(xValues, c.batch, c.steps, reference).outputs, 1e-4);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const target = tf.zerosLike(y!);
+    const trained = await kernelsRunBy(() => model.trainOnBatch(x, target));
+    expect(trained).not.toContain(HadamRNNSequence);
+    expect(trained).toContain('HadamardRecurrenceGrad');
+    tf.dispose([x, y!, target]);
+    model.dispose();
+  });
+
+  it('reads weights created on another backend (built on cpu, predicting on wasm)', async () => {
+    await tf.setBackend('cpu');
+    const model = tfl.sequential({
+      layers: [hadamRNN({ units: 8, returnSequences: true, inputShape: [5, 3] })],
+    });
+    const x = tf.tensor3d(randomValues(2 * 5 * 3, 9), [2, 5, 3]);
+    const onCpu = model.predict(x) as tf.Tensor;
+    const expected = valuesOf(onCpu);
+    await tf.setBackend('wasm');
+    const onWasm = model.predict(x) as tf.Tensor;
+    expectClose(valuesOf(onWasm), expected, TOLERANCE);
+    tf.dispose([x, onCpu, onWasm]);
+    model.dispose();
+  });
+});

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { run as cpuTransform } from './cpu_transform';
 import { machineDescription, markdownTable, type BenchModule, type BenchSection } from './harness';
 import { run as wasmAffineGrads } from './wasm_affine_grads';
+import { run as wasmInference } from './wasm_inference';
 import { run as wasmKernel } from './wasm_kernel';
 import { run as wasmLayers } from './wasm_layers';
 import { run as wasmTransform } from './wasm_transform';
@@ -31,6 +32,7 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_kernel', run: wasmKernel },
   { name: 'wasm_affine_grads', run: wasmAffineGrads },
   { name: 'wasm_layers', run: wasmLayers },
+  { name: 'wasm_inference', run: wasmInference },
   { name: 'webgl_transform', run: webglTransform },
   { name: 'webgl_layers', run: webglLayers },
 ];

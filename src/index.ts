@@ -25,7 +25,7 @@ export {
   MAX_UNITS,
   type HadamRNNCellArgs,
 } from './layers/hadam_rnn_cell';
-export { HadamRNN, hadamRNN, type HadamRNNArgs } from './layers/hadam_rnn';
+export { HadamRNN, hadamRNN, type HadamRNNArgs, type HadamRNNInference } from './layers/hadam_rnn';
 export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';
 export type { QuantizedProjectionArgs } from './layers/quantized_projection';
 export { serializableClasses } from './register_classes';

@@ -3,6 +3,8 @@
  * Entry point of the `tfjs-hadamrnn` command (bin/tfjs-hadamrnn.js): `tfjs-hadamrnn train <task>
  * [options]`. Returns the process exit code; errors are printed as one line, without a stack.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseTrainArgs, USAGE } from './args';
 import type { ProgressSink } from './progress';
 import { runTrain } from './run_train';
@@ -13,6 +15,10 @@ export async function main(
   sink: ProgressSink = process.stderr,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (command == null || command === '--help' || command === '-h' || rest.includes('--help')) {
     process.stdout.write(`${USAGE}\n`);
     return command == null ? 1 : 0;
@@ -27,4 +33,18 @@ export async function main(
     sink.write(`${(error as Error).message}\n`);
     return 2;
   }
+}
+
+/** This package's version, from the package.json above this file (src/cli or dist/cjs/cli). */
+export function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'tfjs-hadamrnn' && typeof json.version === 'string') {
+        return json.version;
+      }
+    }
+  }
+  throw new Error('tfjs-hadamrnn: package.json not found above the CLI');
 }

@@ -133,8 +133,18 @@ export async function runTrain(
   command: string,
 ): Promise<RunMetrics> {
   const saved = parsed.resume ? await readCheckpointState(parsed.out) : null;
-  const options = saved == null ? parsed : resumedOptions(parsed, saved.options);
-  await useBackend(options.backend);
+  let options = saved == null ? parsed : resumedOptions(parsed, saved.options);
+  // The default backend (wasm, a dependency) falls back to cpu if it was not installed.
+  const backend = await useBackend(
+    options.backend,
+    options.given.includes('backend') ? undefined : 'cpu',
+  );
+  if (backend !== options.backend) {
+    sink.write(
+      `tfjs-hadamrnn train: backend ${options.backend} unavailable, training on ${backend}\n`,
+    );
+    options = { ...options, backend };
+  }
   let state: TrainState;
   let model;
   let optimizer: ScheduledAdam;

@@ -2,8 +2,10 @@
  * tfjs-hadamrnn: HadamRNN (binary and sparse ternary orthogonal RNNs) for TensorFlow.js.
  *
  * Importing the package registers its kernels (cpu, wasm, webgl), gradients and serializable classes
- * on the tfjs-core and tfjs-layers copies of the application.
+ * on the tfjs-core and tfjs-layers copies of the application, after checking that there is one of each
+ * (src/single_tfjs.ts).
  */
+import './single_tfjs';
 import './kernels/cpu/register';
 import './kernels/wasm/register';
 import './kernels/webgl/register';

@@ -34,10 +34,10 @@ export function checkSingleTfjsCore(): void {
   throw new Error(
     `tfjs-hadamrnn: two copies of @tensorflow/tfjs-core are loaded: ${version_core}, imported by ` +
       `tfjs-hadamrnn, and ${other} (${culprit}). Tensors and layers of one copy are unknown to the ` +
-      'other. Install every tfjs package at one version, e.g. npm install ' +
-      `@tensorflow/tfjs-core@${target} @tensorflow/tfjs-layers@${target} ` +
-      `@tensorflow/tfjs-backend-cpu@${target} (the version of your @tensorflow/tfjs), ` +
-      'then check that npm ls @tensorflow/tfjs-core lists one version.',
+      'other. Install every tfjs package at one version in one command, e.g. npm install ' +
+      `@tensorflow/tfjs@${target} @tensorflow/tfjs-core@${target} @tensorflow/tfjs-layers@${target} ` +
+      `@tensorflow/tfjs-backend-cpu@${target} (if npm refuses, remove node_modules and ` +
+      'package-lock.json first), then check that npm ls @tensorflow/tfjs-core lists one version.',
   );
 }
 

@@ -21,7 +21,7 @@ describe('the check for a single tfjs-core', () => {
     jest.isolateModules(() => {
       expect(() => require('../../src/single_tfjs')).toThrow(MESSAGE);
       expect(() => require('../../src/single_tfjs')).toThrow(
-        /the application loaded its tfjs-core first\)\. .*npm install @tensorflow\/tfjs-core@\S+ @tensorflow\/tfjs-layers@\S+ @tensorflow\/tfjs-backend-cpu@\S+/,
+        /the application loaded its tfjs-core first\)\. .*npm install @tensorflow\/tfjs@\S+ @tensorflow\/tfjs-core@\S+ @tensorflow\/tfjs-layers@\S+ @tensorflow\/tfjs-backend-cpu@\S+/,
       );
     });
   });

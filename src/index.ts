@@ -3,9 +3,9 @@
  *
  * Importing the package registers its kernels (cpu, wasm, webgl), gradients and serializable classes
  * on the tfjs-core and tfjs-layers copies of the application, after checking that there is one of each
- * (src/single_tfjs.ts).
+ * (src/check_single_tfjs.ts).
  */
-import './single_tfjs';
+import './check_single_tfjs';
 import './kernels/cpu/register';
 import './kernels/wasm/register';
 import './kernels/webgl/register';

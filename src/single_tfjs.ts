@@ -7,30 +7,33 @@
  * number/boolean/string...", "Unknown layer: HadamRNN").
  */
 import { env, Environment, serialization, version_core } from '@tensorflow/tfjs-core';
-import { version_layers } from '@tensorflow/tfjs-layers';
 
 /**
  * Throws naming the tfjs-core versions loaded and the fix, if another tfjs-core copy created the
  * engine (it was loaded first) or tfjs-layers registered its classes in another copy.
+ * @param layersVersion The version of the tfjs-layers imported, or null to check tfjs-core only
+ * (the ops entry point, which does not import tfjs-layers).
  */
-export function checkSingleTfjsCore(): void {
+export function checkSingleTfjsCore(layersVersion: string | null): void {
   // The engine is a global shared by every copy; its environment is an instance of the copy that
   // created it.
   const engineIsOurs = env() instanceof Environment;
   // tfjs-layers registers its layers, such as Dense, in the tfjs-core copy it imports.
-  const layersAreOurs = Object.prototype.hasOwnProperty.call(
-    serialization.SerializationMap.getMap().classNameMap,
-    'Dense',
-  );
+  const layersAreOurs =
+    layersVersion == null ||
+    Object.prototype.hasOwnProperty.call(
+      serialization.SerializationMap.getMap().classNameMap,
+      'Dense',
+    );
   if (engineIsOurs && layersAreOurs) {
     return;
   }
   const others = loadedCoreVersions().filter((v) => v !== version_core);
   const other = others.length > 0 ? others.join(', ') : 'another version';
-  const target = others[0] ?? version_layers;
+  const target = others[0] ?? layersVersion ?? version_core;
   const culprit = layersAreOurs
     ? 'the application loaded its tfjs-core first'
-    : `@tensorflow/tfjs-layers ${version_layers} imports it`;
+    : `@tensorflow/tfjs-layers ${layersVersion} imports it`;
   throw new Error(
     `tfjs-hadamrnn: two copies of @tensorflow/tfjs-core are loaded: ${version_core}, imported by ` +
       `tfjs-hadamrnn, and ${other} (${culprit}). Tensors and layers of one copy are unknown to the ` +
@@ -73,5 +76,3 @@ function loadedCoreVersions(): string[] {
     return [];
   }
 }
-
-checkSingleTfjsCore();

@@ -13,14 +13,16 @@ describe('the check for a single tfjs-core', () => {
   it('passes with one copy of tfjs-core and tfjs-layers', () => {
     const { checkSingleTfjsCore } =
       jest.requireActual<typeof import('../../src/single_tfjs')>('../../src/single_tfjs');
-    expect(() => checkSingleTfjsCore()).not.toThrow();
+    expect(() => checkSingleTfjsCore('4.22.0')).not.toThrow();
+    expect(() => checkSingleTfjsCore(null)).not.toThrow();
   });
 
   it('throws naming the versions and the fix when another copy created the engine', () => {
     tf.engine(); // the first copy owns the global engine
     jest.isolateModules(() => {
-      expect(() => require('../../src/single_tfjs')).toThrow(MESSAGE);
-      expect(() => require('../../src/single_tfjs')).toThrow(
+      const { checkSingleTfjsCore } = require('../../src/single_tfjs');
+      expect(() => checkSingleTfjsCore(null)).toThrow(MESSAGE);
+      expect(() => require('../../src/check_single_tfjs')).toThrow(
         /the application loaded its tfjs-core first\)\. .*npm install @tensorflow\/tfjs@\S+ @tensorflow\/tfjs-core@\S+ @tensorflow\/tfjs-layers@\S+ @tensorflow\/tfjs-backend-cpu@\S+/,
       );
     });
@@ -35,7 +37,7 @@ describe('the check for a single tfjs-core', () => {
       delete globals._tfengine;
       try {
         jest.doMock('@tensorflow/tfjs-layers', () => outerLayers);
-        expect(() => require('../../src/single_tfjs')).toThrow(
+        expect(() => require('../../src/check_single_tfjs')).toThrow(
           `(@tensorflow/tfjs-layers ${outerLayers.version_layers} imports it)`,
         );
       } finally {

@@ -20,9 +20,10 @@ describe('the check for a single tfjs-core', () => {
   it('throws naming the versions and the fix when another copy created the engine', () => {
     tf.engine(); // the first copy owns the global engine
     jest.isolateModules(() => {
-      const { checkSingleTfjsCore } = require('../../src/single_tfjs');
+      const { checkSingleTfjsCore } =
+        jest.requireActual<typeof import('../../src/single_tfjs')>('../../src/single_tfjs');
       expect(() => checkSingleTfjsCore(null)).toThrow(MESSAGE);
-      expect(() => require('../../src/check_single_tfjs')).toThrow(
+      expect(() => jest.requireActual('../../src/check_single_tfjs')).toThrow(
         /the application loaded its tfjs-core first\)\. .*npm install @tensorflow\/tfjs@\S+ @tensorflow\/tfjs-core@\S+ @tensorflow\/tfjs-layers@\S+ @tensorflow\/tfjs-backend-cpu@\S+/,
       );
     });
@@ -37,7 +38,7 @@ describe('the check for a single tfjs-core', () => {
       delete globals._tfengine;
       try {
         jest.doMock('@tensorflow/tfjs-layers', () => outerLayers);
-        expect(() => require('../../src/check_single_tfjs')).toThrow(
+        expect(() => jest.requireActual('../../src/check_single_tfjs')).toThrow(
           `(@tensorflow/tfjs-layers ${outerLayers.version_layers} imports it)`,
         );
       } finally {

@@ -156,6 +156,17 @@ it.each(['text_classifier.mjs', 'time_series.mjs'])(
   300_000,
 );
 
+it('runs the README quick start as written', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /<!-- quickstart[^]*?```js\n([^]*?)```/.exec(readme);
+  expect(block).not.toBeNull();
+  writeFileSync(join(consumer, 'quickstart.mjs'), block![1]);
+  const output = run('node', ['quickstart.mjs']);
+  expect(output).toMatch(/accuracy 0?\.\d+/);
+  expect(output).toMatch(/Tensor\n\s+\[\[[-\d.e]+, [-\d.e]+\],\n\s+\[[-\d.e]+, [-\d.e]+\]\]/);
+  expect(existsSync(join(consumer, 'my-model', 'model.json'))).toBe(true);
+}, 120_000);
+
 it('type-checks a consumer .ts file and the package .d.ts files with tsc --strict', () => {
   // tfjs's own .d.ts files fail tsc --strict (tfjs users set skipLibCheck), so the library check
   // stays on and only errors outside node_modules/@tensorflow count.

@@ -268,6 +268,7 @@ export class HadamRNN extends RNN {
     return h0;
   }
 
+  /** The RNN's and the cell's config, plus `dropout` and `inference`. */
   override getConfig(): serialization.ConfigDict {
     return { ...super.getConfig(), dropout: this.dropout, inference: this.inference };
   }

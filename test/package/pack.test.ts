@@ -6,7 +6,7 @@
  * file compiles with tsc --strict. The package is built and packed from a copy of the sources, so
  * that the other tests' builds of dist/ cannot race with it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -102,7 +102,7 @@ it('installs one copy of each tfjs package, and ships the examples and the LICEN
 it('runs the CLI: --version, then a short copy-task run that writes its checkpoint', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   expect(run('npx', ['--offline', 'tfjs-hadamrnn', '--version']).trim()).toBe(pkg.version);
-  const output = execFileSync(
+  const cli = spawnSync(
     'npx',
     [
       '--offline',
@@ -118,8 +118,10 @@ it('runs the CLI: --version, then a short copy-task run that writes its checkpoi
       '--out',
       'run',
     ],
-    { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: consumer, encoding: 'utf8' },
   );
+  expect(cli.status).toBe(0);
+  const output = cli.stdout + cli.stderr;
   expect(output).not.toContain('Hi, looks like you are running TensorFlow.js in Node.js');
   for (const file of ['checkpoint/model.json', 'checkpoint/state.json', 'metrics.json']) {
     expect(existsSync(join(consumer, 'run', file))).toBe(true);
@@ -131,6 +133,29 @@ it('runs the CLI: --version, then a short copy-task run that writes its checkpoi
   };
   expect(metrics).toMatchObject({ backend: 'wasm', status: 'done' });
   expect(Number.isFinite(metrics.test.loss)).toBe(true);
+  // On cpu, tfjs-backend-cpu's "install tfjs-node" banner is silenced too.
+  const short = ['--units', '16', '--batch', '8', '--eval-size', '8', '--steps', '1'];
+  const onCpu = spawnSync(
+    'npx',
+    [
+      '--offline',
+      'tfjs-hadamrnn',
+      'train',
+      'copy',
+      '--T',
+      '20',
+      '--epochs',
+      '1',
+      ...short,
+      '--backend',
+      'cpu',
+      '--out',
+      'run-cpu',
+    ],
+    { cwd: consumer, encoding: 'utf8' },
+  );
+  expect(onCpu.status).toBe(0);
+  expect(onCpu.stdout + onCpu.stderr).not.toContain('Hi, looks like');
 }, 300_000);
 
 it('works from a CommonJS script on cpu and wasm (test/package/consumer/smoke.cjs)', () => {

@@ -141,7 +141,8 @@ export async function runTrain(
   );
   if (backend !== options.backend) {
     sink.write(
-      `tfjs-hadamrnn train: backend ${options.backend} unavailable, training on ${backend}\n`,
+      `tfjs-hadamrnn train: backend ${options.backend} is not installed, training on ${backend} ` +
+        '(npm install @tensorflow/tfjs-backend-wasm trains about 5x faster)\n',
     );
     options = { ...options, backend };
   }

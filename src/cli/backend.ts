@@ -1,7 +1,9 @@
 /// <reference types="node" />
 /**
- * Selects the tfjs backend of a CLI run. tfjs-backend-cpu and tfjs-backend-wasm are dependencies
- * of the package, loaded here on demand: only the CLI needs them in Node.
+ * Selects the tfjs backend of a CLI run, loaded here on demand: tfjs-backend-cpu is a peer dependency
+ * (npm installs it, and @tensorflow/tfjs brings it), tfjs-backend-wasm an optional one. They are not
+ * dependencies: npm would then nest a second tfjs-core under this package whenever the
+ * application's tfjs is older than the newest backend, whose tfjs-core peer is an exact version.
  */
 import { findBackend, getBackend, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendName } from './args';

@@ -134,7 +134,7 @@ export async function runTrain(
 ): Promise<RunMetrics> {
   const saved = parsed.resume ? await readCheckpointState(parsed.out) : null;
   let options = saved == null ? parsed : resumedOptions(parsed, saved.options);
-  // The default backend (wasm, a dependency) falls back to cpu if it was not installed.
+  // Unless --backend was given, wasm (an optional peer dependency) falls back to cpu if absent.
   const backend = await useBackend(
     options.backend,
     options.given.includes('backend') ? undefined : 'cpu',

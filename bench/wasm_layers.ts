@@ -5,8 +5,8 @@
  * per batch).
  *
  * tfjs's layers run one small op per time step; HadamRNN runs one matMul for the input projection
- * and one fused recurrence kernel for all steps, forward and backward, and infers a last state alone
- * as one matMul with its kept impulse responses. The baselines' training step
+ * and one fused recurrence kernel for all steps, forward and backward, and here infers a last state
+ * alone as one matMul with its kept impulse responses (`inference: 'impulseResponses'`). The baselines' training step
  * takes tens of seconds here, so this module takes a few minutes: each case is timed a few times.
  */
 import '@tensorflow/tfjs'; // chained ops, which tfjs's Orthogonal initializer (LSTM, GRU, SimpleRNN) calls
@@ -26,7 +26,10 @@ const TARGETS = { predict: 50, trainStep: 100 };
 
 /** Each layer, returning every step's output (`returnSequences`) or only the last. */
 const LAYERS: Record<string, (returnSequences: boolean) => tfl.layers.Layer> = {
-  HadamRNN: (returnSequences) => hadamRNN({ units: UNITS, returnSequences }),
+  // The last state alone through kept impulse responses (`inference: 'impulseResponses'`; the
+  // default, the recurrence, is timed against it in bench/wasm_inference.ts).
+  HadamRNN: (returnSequences) =>
+    hadamRNN({ units: UNITS, returnSequences, inference: 'impulseResponses' }),
   simpleRNN: (returnSequences) => tfl.layers.simpleRNN({ units: UNITS, returnSequences }),
   lstm: (returnSequences) => tfl.layers.lstm({ units: UNITS, returnSequences }),
   gru: (returnSequences) => tfl.layers.gru({ units: UNITS, returnSequences }),
@@ -134,10 +137,11 @@ export async function run(): Promise<BenchSection> {
         "i.e. only HadamRNN's input projection; its time is the least any layer with 128 outputs " +
         'per step can take in `model.predict` here, which on wasm also slices its input and ' +
         'copies its output.',
-      'HadamRNN computes its last state for inference as one matMul of the inputs with its ' +
-        'impulse responses W^j·U (the recurrence is linear), kept while its weights do not ' +
-        'change; every other case runs the recurrence (docs/layers.md, "Inference of the last ' +
-        'state").',
+      "HadamRNN is built with `inference: 'impulseResponses'`: it computes its last state for " +
+        'inference as one matMul of the inputs with its impulse responses W^j·U (the recurrence ' +
+        'is linear), kept while its weights do not change; every other case runs the recurrence ' +
+        "(HadamRNN's default, `inference: 'recurrence'`, is timed against it in the section " +
+        '"wasm: HadamRNN last-state inference"; docs/layers.md, "Inference of the last state").',
     ],
     headers: ['layer', 'predict, sequences ms', '×', 'predict, last ms', '×', 'train step ms', '×'],
     rows,

@@ -1,4 +1,4 @@
-// Builds dist/: CommonJS (tsc), an ES module bundle of the package's own code (esbuild; tfjs stays
+// Builds dist/: CommonJS (tsc), ES module bundles of the package's own code (esbuild; tfjs stays
 // external so the application's single tfjs-core copy holds every registration) and .d.ts files.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,13 +10,16 @@ const tsc = (...args) =>
 rmSync('dist', { recursive: true, force: true });
 tsc('--module', 'commonjs', '--outDir', 'dist/cjs');
 tsc('--declaration', '--emitDeclarationOnly', '--outDir', 'dist/types');
+// Two entry points, the package (index.js) and its ops alone (ops.js, `tfjs-hadamrnn/ops`), with
+// the code they share in chunks, so that an application importing both registers each kernel once.
 await build({
-  entryPoints: ['src/index.ts'],
+  entryPoints: { index: 'src/index.ts', ops: 'src/ops_only.ts' },
   bundle: true,
+  splitting: true,
   format: 'esm',
   platform: 'neutral',
   target: 'es2020',
-  outfile: 'dist/esm/index.js',
+  outdir: 'dist/esm',
   external: ['@tensorflow/*'],
   sourcemap: true,
   logLevel: 'warning',

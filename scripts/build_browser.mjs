@@ -5,10 +5,11 @@
 //   from the page's global `tf`, registers its ops, kernels, gradients and classes there, and
 //   exposes the package's exports as the global `hadamrnn`.
 // Then the lite runtime's bundles (scripts/build_lite.mjs). Prints each bundle's size, raw and
-// gzipped (the README quotes them).
+// gzipped (the README quotes them; test/package/readme_sizes checks the README against a build,
+// and --update-readme rewrites its rows).
 //
-//   node scripts/build_browser.mjs [--outdir DIR]     (default dist; `npm run build` calls it)
-import { readFileSync } from 'node:fs';
+//   node scripts/build_browser.mjs [--outdir DIR] [--update-readme]   (default dist; `npm run build`)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -65,12 +66,35 @@ export async function buildBrowserBundles(outdir = 'dist') {
   });
 }
 
+const README = fileURLToPath(new URL('../README.md', import.meta.url));
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+/** The README's size table with each bundle's row set to `sizes` (rows start with the file name
+ * in backticks, `dist/<name>`); throws if a bundle has no row. */
+export function readmeWithSizes(readme, sizes) {
+  let text = readme;
+  for (const { file, bytes, gzipBytes } of sizes) {
+    const name = `dist/${file.split(/[\\/]/).pop()}`;
+    const row = new RegExp(
+      `^(\\| \`${name.replace(/\./g, '\\.')}\`[^|]*\\|) [^|]* \\| [^|]* \\|$`,
+      'm',
+    );
+    if (!row.test(text)) {
+      throw new Error(`build_browser: README.md has no size row for ${name}`);
+    }
+    text = text.replace(row, `$1 ${kib(bytes)} | ${kib(gzipBytes)} |`);
+  }
+  return text;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--outdir');
   const outdir = at > 0 ? process.argv[at + 1] : 'dist';
   const sizes = [...(await buildBrowserBundles(outdir)), ...(await buildLiteBundles(outdir))];
   for (const { file, bytes, gzipBytes } of sizes) {
-    const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
     console.log(`${file}: ${kib(bytes)} (${kib(gzipBytes)} gzipped)`);
+  }
+  if (process.argv.includes('--update-readme')) {
+    writeFileSync(README, readmeWithSizes(readFileSync(README, 'utf8'), sizes));
   }
 }

@@ -2,8 +2,10 @@
  * tfjs-hadamrnn: HadamRNN (binary and sparse ternary orthogonal RNNs) for TensorFlow.js.
  *
  * Importing the package registers its kernels (cpu, wasm, webgl), gradients and serializable classes
- * on the tfjs-core and tfjs-layers copies of the application.
+ * on the tfjs-core and tfjs-layers copies of the application, after checking that there is one of each
+ * (src/check_single_tfjs.ts).
  */
+import './check_single_tfjs';
 import './kernels/cpu/register';
 import './kernels/wasm/register';
 import './kernels/webgl/register';
@@ -26,7 +28,7 @@ export {
   MAX_UNITS,
   type HadamRNNCellArgs,
 } from './layers/hadam_rnn_cell';
-export { HadamRNN, hadamRNN, type HadamRNNArgs } from './layers/hadam_rnn';
+export { HadamRNN, hadamRNN, type HadamRNNArgs, type HadamRNNInference } from './layers/hadam_rnn';
 export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';
 export type { QuantizedProjectionArgs } from './layers/quantized_projection';
 export { serializableClasses } from './register_classes';

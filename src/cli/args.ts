@@ -57,7 +57,7 @@ type TaskSettings = Omit<TrainOptions, 'task' | 'out' | 'resume' | 'given'>;
 /** The settings every task shares. */
 const SHARED_DEFAULTS = {
   model: 'hadamrnn',
-  backend: 'cpu',
+  backend: 'wasm',
   epochs: 100,
   lrDecay: 0.98,
   blockSize: 32,
@@ -122,11 +122,12 @@ const FLAGS: Readonly<
 
 /** Usage text of the CLI. */
 export const USAGE = `Usage: tfjs-hadamrnn train <task> [options]
+       tfjs-hadamrnn --version
 
 Tasks: ${TASK_NAMES.join(', ')}
 Options (defaults: the paper's settings for the task):
   --model ${MODEL_NAMES.join('|')}   (default hadamrnn)
-  --backend ${BACKEND_NAMES.join('|')}   (default cpu; wasm is about 5x faster)
+  --backend ${BACKEND_NAMES.join('|')}   (default wasm, about 5x faster than cpu; cpu if wasm is missing)
   --T N            copy-task length (default 1000)
   --epochs N       epochs to reach (default 100)
   --steps N        steps per epoch (copy default 100; MNIST: one pass over the training set)
@@ -171,6 +172,30 @@ function parseValue(flag: string, kind: Kind, raw: string, choices?: readonly st
     throw new Error(`${API}: ${flag} must be a positive integer, got ${raw}`);
   }
   return value;
+}
+
+/** The HadamRNN models need a power-of-two state, and Block-HadamRNN a block size dividing it:
+ * checked here to name the flags (the layer would name its own arguments). */
+function checkHadamardSizes(options: Record<string, unknown>, given: Set<string>): void {
+  const { model, units, blockSize } = options as {
+    model: ModelName;
+    units: number;
+    blockSize: number;
+  };
+  if (model !== 'hadamrnn' && model !== 'block-hadamrnn') {
+    return;
+  }
+  const isPowerOfTwo = (n: number) => (n & (n - 1)) === 0;
+  if (!isPowerOfTwo(units)) {
+    throw new Error(`${API}: --units ${units} is not a power of two, which --model ${model} needs`);
+  }
+  if (model === 'block-hadamrnn' && !(isPowerOfTwo(blockSize) && units % blockSize === 0)) {
+    const source = given.has('--block-size') ? '' : ' (the default)';
+    throw new Error(
+      `${API}: --block-size ${blockSize}${source} must be a power of two dividing --units ${units}; ` +
+        `give --block-size with one (e.g. --block-size ${Math.min(units, 32)})`,
+    );
+  }
 }
 
 /**
@@ -224,6 +249,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainOptions {
   if (!((options.lrDecay as number) <= 1)) {
     throw new Error(`${API}: --lr-decay must be in (0, 1], got ${String(options.lrDecay)}`);
   }
+  checkHadamardSizes(options, given);
   options.out ??= `artifacts/runs/${task}-${String(options.model)}`;
   options.given = [...given].map((flag) => FLAGS[flag].key);
   return options as unknown as TrainOptions;

@@ -4,6 +4,8 @@
  * [options]` and `tfjs-hadamrnn export <model> --format <format> --out <dir>`. Returns the process
  * exit code; errors are printed as one line, without a stack.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseTrainArgs, USAGE } from './args';
 import { EXPORT_USAGE, parseExportArgs, runExport } from './export_command';
 import type { ProgressSink } from './progress';
@@ -15,6 +17,10 @@ export async function main(
   sink: ProgressSink = process.stderr,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   if (command === 'export' && (rest.includes('--help') || rest.length === 0)) {
     process.stdout.write(`${EXPORT_USAGE}\n`);
     return rest.length === 0 ? 1 : 0;
@@ -37,4 +43,18 @@ export async function main(
     sink.write(`${(error as Error).message}\n`);
     return 2;
   }
+}
+
+/** This package's version, from the package.json above this file (src/cli or dist/cjs/cli). */
+export function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'tfjs-hadamrnn' && typeof json.version === 'string') {
+        return json.version;
+      }
+    }
+  }
+  throw new Error('tfjs-hadamrnn: package.json not found above the CLI');
 }

@@ -125,8 +125,19 @@ export async function runTrain(
   command: string,
 ): Promise<RunMetrics> {
   const saved = parsed.resume ? await readCheckpointState(parsed.out) : null;
-  const options = saved == null ? parsed : resumedOptions(parsed, saved.options);
-  await useBackend(options.backend);
+  let options = saved == null ? parsed : resumedOptions(parsed, saved.options);
+  // Unless --backend was given, wasm (an optional peer dependency) falls back to cpu if absent.
+  const backend = await useBackend(
+    options.backend,
+    options.given.includes('backend') ? undefined : 'cpu',
+  );
+  if (backend !== options.backend) {
+    sink.write(
+      `tfjs-hadamrnn train: backend ${options.backend} is not installed, training on ${backend} ` +
+        '(npm install @tensorflow/tfjs-backend-wasm trains about 5x faster)\n',
+    );
+    options = { ...options, backend };
+  }
   let state: TrainState;
   let model;
   let optimizer: ScheduledAdam;

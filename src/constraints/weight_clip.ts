@@ -1,6 +1,7 @@
 import { clipByValue, serialization, tidy, type Tensor } from '@tensorflow/tfjs-core';
 import { describeValue } from '../ops/validate';
 import { ConstraintBase } from '../layers/tfjs_bases';
+import { rejectUnknownArgs } from '../layers/config_keys';
 
 /** Arguments of {@link WeightClip}. */
 export interface WeightClipArgs {
@@ -30,6 +31,7 @@ export class WeightClip extends ConstraintBase {
 
   constructor(args: WeightClipArgs = {}) {
     super();
+    rejectUnknownArgs('WeightClip', args, ['clipValue']);
     this.clipValue = args.clipValue ?? 1;
     if (!(typeof this.clipValue === 'number' && this.clipValue > 0)) {
       throw new Error(

@@ -48,6 +48,14 @@ export const HADAM_RNN_CELL_KEYS = [
   'trainableSigns',
 ] as const;
 
+/** Keras cell options this cell cannot honour, with the reason. */
+const CELL_REFUSED_KEYS = {
+  dropout:
+    'dropout is an option of the HadamRNN layer, not of the cell (the layer draws one mask per sequence)',
+  recurrentDropout:
+    'recurrentDropout is not supported: HadamRNN keeps W exactly orthogonal and runs its recurrence fused',
+};
+
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
 export const MAX_UNITS = 2 ** 24;
 
@@ -122,6 +130,7 @@ export class HadamRNNCell extends layers.RNNCell {
 
   /** @param api Names the API in error messages (the HadamRNN layer passes its own name). */
   constructor(args: HadamRNNCellArgs, api = 'HadamRNNCell') {
+    rejectUnknownKeys(api, args, HADAM_RNN_CELL_KEYS, CELL_REFUSED_KEYS);
     super(args);
     this.units = checkUnits(api, args.units);
     this.blockSize = resolveBlockSize(api, this.units, args.blockSize, 'units');
@@ -214,7 +223,7 @@ export class HadamRNNCell extends layers.RNNCell {
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,
   ): T {
-    rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS);
+    rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS, CELL_REFUSED_KEYS);
     return new cls(config);
   }
 }

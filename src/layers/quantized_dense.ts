@@ -12,6 +12,9 @@ import {
 import { rejectUnknownKeys } from './config_keys';
 import { checkWeightsToSet } from './weights';
 
+/** Config keys of a QuantizedDense, in getConfig order (after the generic layer keys). */
+const QUANTIZED_DENSE_KEYS = ['units', 'activation', ...QUANTIZED_PROJECTION_KEYS];
+
 /** Arguments of {@link QuantizedDense}. */
 export interface QuantizedDenseArgs extends LayerArgs, QuantizedProjectionArgs {
   /** Output size, a positive integer. Required. */
@@ -43,6 +46,7 @@ export class QuantizedDense extends layers.Layer {
   readonly projection: QuantizedProjection;
 
   constructor(args: QuantizedDenseArgs) {
+    rejectUnknownKeys(QuantizedDense.className, args, QUANTIZED_DENSE_KEYS);
     super(args);
     const api = this.getClassName();
     if (!(typeof args.units === 'number' && Number.isInteger(args.units) && args.units >= 1)) {
@@ -93,11 +97,7 @@ export class QuantizedDense extends layers.Layer {
     cls: serialization.SerializableConstructor<T>,
     config: serialization.ConfigDict,
   ): T {
-    rejectUnknownKeys(QuantizedDense.className, config, [
-      'units',
-      'activation',
-      ...QUANTIZED_PROJECTION_KEYS,
-    ]);
+    rejectUnknownKeys(QuantizedDense.className, config, QUANTIZED_DENSE_KEYS);
     return new cls(config);
   }
 }

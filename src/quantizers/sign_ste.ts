@@ -16,6 +16,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { describeValue } from '../ops/validate';
 import { Quantizer } from './quantizer';
+import { rejectUnknownArgs } from '../layers/config_keys';
 
 /**
  * The sign with a straight-through gradient.
@@ -74,6 +75,7 @@ export class SignSte extends Quantizer {
 
   constructor(args: SignSteArgs = {}) {
     super();
+    rejectUnknownArgs('signSte', args, ['clipValue']);
     this.clipValue = args.clipValue === undefined ? 1 : args.clipValue;
     checkClipValue(this.clipValue);
   }

@@ -17,6 +17,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { describeValue } from '../ops/validate';
 import { Quantizer } from './quantizer';
+import { rejectUnknownArgs } from '../layers/config_keys';
 
 /** Default bits of the input and read-out matrices, as in the paper. */
 export const DEFAULT_BITS = 4;
@@ -89,6 +90,7 @@ export class UniformSte extends Quantizer {
 
   constructor(args: UniformSteArgs = {}) {
     super();
+    rejectUnknownArgs('uniformSte', args, ['bits']);
     this.precision = args.bits ?? DEFAULT_BITS;
     checkBits(this.precision);
   }

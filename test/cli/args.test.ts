@@ -16,6 +16,7 @@ describe('parseTrainArgs', () => {
     });
     expect(copy.out).toBe('artifacts/runs/copy-hadamrnn');
     expect(copy.given).toEqual([]);
+    expect(copy.backend).toBe('wasm');
     expect(parseTrainArgs(['smnist'])).toMatchObject({
       units: 512,
       lr: 1e-3,
@@ -98,6 +99,18 @@ describe('parseTrainArgs', () => {
     ],
     [['copy', '--resume=yes'], "tfjs-hadamrnn train: --resume takes no value, got 'yes'"],
     [['copy', '--units', '8', '--units', '16'], 'tfjs-hadamrnn train: option --units given twice'],
+    [
+      ['copy', '--model', 'block-hadamrnn', '--units', '16'],
+      'tfjs-hadamrnn train: --block-size 32 (the default) must be a power of two dividing --units 16; give --block-size with one (e.g. --block-size 16)',
+    ],
+    [
+      ['copy', '--model', 'block-hadamrnn', '--units', '64', '--block-size', '12'],
+      'tfjs-hadamrnn train: --block-size 12 must be a power of two dividing --units 64; give --block-size with one (e.g. --block-size 32)',
+    ],
+    [
+      ['copy', '--units', '100'],
+      'tfjs-hadamrnn train: --units 100 is not a power of two, which --model hadamrnn needs',
+    ],
     [
       ['smnist', '--T', '100'],
       'tfjs-hadamrnn train: --T applies to the copy task only; smnist has T = 784',

@@ -7,8 +7,9 @@ import { randomValues } from '../harness/random';
 import { setReferenceWeights } from '../harness/reference_weights';
 import { referenceLayer, type ReferenceLayer } from '../reference/layer';
 
-// HadamRNN's inference of the last state (returnSequences false) from impulse responses, built on
-// the second predict with the same weights and kept until a weight changes.
+// HadamRNN's inference of the last state (returnSequences false): with `inference:
+// 'impulseResponses'` from impulse responses, built on the second predict with the same weights and
+// kept until a weight changes; by default through the recurrence, bit-identical on every call.
 const CASES = [
   { units: 16, blockSize: 16, inputDim: 3, batch: 5, steps: 7, bits: 4, goBackwards: false },
   { units: 32, blockSize: 8, inputDim: 2, batch: 4, steps: 40, bits: 2, goBackwards: true },
@@ -57,6 +58,7 @@ describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
         blockSize: c.blockSize,
         goBackwards: c.goBackwards,
         returnState: true,
+        inference: 'impulseResponses',
         kernelQuantizer:
           c.bits == null ? null : { className: 'HadamUniformSte', config: { bits: c.bits } },
       });
@@ -96,7 +98,13 @@ describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
     const c = CASES[0];
     const before = tf.memory().numTensors;
     const model = tfl.sequential({
-      layers: [hadamRNN({ units: c.units, inputShape: [c.steps, c.inputDim] })],
+      layers: [
+        hadamRNN({
+          units: c.units,
+          inputShape: [c.steps, c.inputDim],
+          inference: 'impulseResponses',
+        }),
+      ],
     });
     const optimizer = tf.train.sgd(0.5);
     model.compile({ optimizer, loss: 'meanSquaredError' });
@@ -118,5 +126,40 @@ describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
     model.dispose();
     optimizer.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('by default runs the recurrence on every predict: bit-identical results', async () => {
+    const c = CASES[1];
+    const layer = hadamRNN({ units: c.units, blockSize: c.blockSize, goBackwards: c.goBackwards });
+    const model = tfl.sequential({
+      layers: [tfl.layers.inputLayer({ inputShape: [c.steps, c.inputDim] }), layer],
+    });
+    const weights = weightsOf(c, 30);
+    setReferenceWeights(layer, { ...weights, bits: 4 });
+    const xValues = randomValues(c.batch * c.steps * c.inputDim, 5);
+    const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inputDim]);
+    const runs: Float32Array[] = [];
+    const kernels: string[][] = [];
+    for (let call = 0; call < 3; call++) {
+      let output: tf.Tensor | null = null;
+      kernels.push(await kernelsOf(() => (output = model.predict(x) as tf.Tensor)));
+      output = model.predict(x) as tf.Tensor;
+      runs.push(output.dataSync() as Float32Array);
+      output.dispose();
+    }
+    const expected = referenceLastState(xValues, c, { ...weights, bits: 4 });
+    expectClose(
+      runs[0],
+      expected.map((v) => Math.max(v, 0)),
+      tol,
+    );
+    expect(Array.from(runs[1])).toEqual(Array.from(runs[0]));
+    expect(Array.from(runs[2])).toEqual(Array.from(runs[0]));
+    // Every call runs the same kernels: the recurrence, never the kept responses' product.
+    expect(kernels[1]).toEqual(kernels[0]);
+    expect(kernels[2]).toEqual(kernels[0]);
+    await expectNoLeaks(() => tf.dispose(model.predict(x) as tf.Tensor));
+    x.dispose();
+    model.dispose();
   });
 });

@@ -69,13 +69,15 @@ describe('HadamRNN', () => {
       { returnSequences: false, returnState: true, goBackwards: true, blockSize: 2 },
     ];
     it.each(options)('%j', async (opts) => {
-      const args = {
+      // The cell takes the cell's options only (strict args), the RNN the others.
+      const { blockSize, ...rnnOptions } = opts as typeof opts & { blockSize?: number };
+      const cellArgs = {
         units: 16,
         kernelQuantizer: { className: 'HadamUniformSte', config: { bits: 3 } },
-        ...opts,
+        blockSize,
       };
-      const fused = seed(hadamRNN(args), [2, 5, 3], 11);
-      const stepwise = tfl.layers.rnn({ cell: hadamRNNCell(args), ...opts });
+      const fused = seed(hadamRNN({ ...cellArgs, ...rnnOptions }), [2, 5, 3], 11);
+      const stepwise = tfl.layers.rnn({ cell: hadamRNNCell(cellArgs), ...rnnOptions });
       tf.dispose(stepwise.apply(tf.zeros([2, 5, 3])) as tf.Tensor);
       stepwise.setWeights(fused.getWeights());
       const x = tf.tensor3d(randomValues(2 * 5 * 3, 12), [2, 5, 3]);

@@ -4,7 +4,10 @@
  * against the dense Sylvester product, with a gradient and an error.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -65,5 +68,65 @@ console.log(JSON.stringify({ error, tf: Object.keys(globalThis.require?.cache ??
     expect(runNode(['-e', cjs])).toEqual(expected);
     const esm = `import { loadModel } from 'tfjs-hadamrnn/lite';\n${program}`;
     expect(runNode(['--input-type=module', '-e', esm])).toEqual(expected);
+  });
+
+  describe('tree shaking (esbuild, tfjs external)', () => {
+    let app = '';
+    beforeAll(() => {
+      app = mkdtempSync(path.join(tmpdir(), 'hadamrnn-treeshake-'));
+      mkdirSync(path.join(app, 'node_modules'));
+      symlinkSync(ROOT, path.join(app, 'node_modules', 'tfjs-hadamrnn'), 'dir');
+    });
+    afterAll(() => rmSync(app, { recursive: true, force: true }));
+
+    /** The bundle of an app made of `source`, and the files it took from the package. */
+    async function bundle(source: string): Promise<{ code: string; files: string[] }> {
+      writeFileSync(path.join(app, 'app.mjs'), source);
+      const result = await build({
+        entryPoints: [path.join(app, 'app.mjs')],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        external: ['@tensorflow/*'],
+        write: false,
+        metafile: true,
+        logLevel: 'silent',
+      });
+      return {
+        code: result.outputFiles[0].text,
+        files: Object.keys(result.metafile.inputs).filter((f) => f.includes('dist/esm')),
+      };
+    }
+
+    it('leaves out the layers and the Node IO from an app importing only the op', async () => {
+      const { code, files } = await bundle(
+        "import { hadamardTransform } from 'tfjs-hadamrnn/ops';\nexport const f = hadamardTransform;\n",
+      );
+      expect(files.some((f) => f.endsWith('dist/esm/ops.js'))).toBe(true);
+      expect(files.some((f) => f.endsWith('dist/esm/index.js'))).toBe(false);
+      expect(code).toContain("'HadamardTransform'".replace(/'/g, '"'));
+      for (const marker of [
+        'HadamRNN',
+        'HadamQuantizedDense',
+        'file://',
+        'from "@tensorflow/tfjs-layers"',
+      ]) {
+        expect(code).not.toContain(marker);
+      }
+    });
+
+    it('keeps every registration when the app imports the package itself', async () => {
+      const { code } = await bundle(
+        "import { hadamardTransform } from 'tfjs-hadamrnn';\nexport const f = hadamardTransform;\n",
+      );
+      for (const marker of [
+        'HadamRNN',
+        'HadamQuantizedDense',
+        'file://',
+        'from "@tensorflow/tfjs-layers"',
+      ]) {
+        expect(code).toContain(marker);
+      }
+    });
   });
 });

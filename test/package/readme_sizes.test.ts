@@ -1,6 +1,6 @@
 /**
- * The README's bundle size table against a fresh build of the browser bundles
- * (scripts/build_browser.mjs, into a temporary folder): a stale row fails, naming the fix.
+ * The README's bundle size table against a fresh build of the browser bundles and the lite
+ * runtime's (scripts/build_browser.mjs and build_lite.mjs, into a temporary folder): a stale row fails, naming the fix.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,11 @@ it('README.md quotes the sizes of the bundles the build makes', () => {
     const program = `
       import { readFileSync } from 'node:fs';
       import { buildBrowserBundles, readmeWithSizes } from ${JSON.stringify(join(ROOT, 'scripts', 'build_browser.mjs'))};
-      const sizes = await buildBrowserBundles(${JSON.stringify(outdir)});
+      import { buildLiteBundles } from ${JSON.stringify(join(ROOT, 'scripts', 'build_lite.mjs'))};
+      const sizes = [
+        ...(await buildBrowserBundles(${JSON.stringify(outdir)})),
+        ...(await buildLiteBundles(${JSON.stringify(outdir)})),
+      ];
       const readme = readFileSync(${JSON.stringify(join(ROOT, 'README.md'))}, 'utf8');
       const rows = (text) => text.split('\\n').filter((line) => /^\\| \`dist\\//.test(line));
       console.log(JSON.stringify({ files: sizes.map((s) => s.file), actual: rows(readme), expected: rows(readmeWithSizes(readme, sizes)) }));
@@ -31,10 +35,12 @@ it('README.md quotes the sizes of the bundles the build makes', () => {
       string[]
     >;
     expect(files.map((f) => f.split(/[\\/]/).pop()).sort()).toEqual([
+      'tfjs-hadamrnn-lite.esm.min.js',
+      'tfjs-hadamrnn-lite.min.js',
       'tfjs-hadamrnn.esm.js',
       'tfjs-hadamrnn.min.js',
     ]);
-    expect(actual).toHaveLength(2);
+    expect(actual).toHaveLength(4);
     // On failure: node scripts/build_browser.mjs --outdir /tmp/bundles --update-readme
     expect(actual).toEqual(expected);
   } finally {

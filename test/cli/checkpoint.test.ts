@@ -25,6 +25,8 @@ async function cli(...argv: string[]): Promise<{ code: number; output: string }>
 }
 
 const SMALL = [
+  '--backend',
+  'cpu',
   '--units',
   '16',
   '--batch',

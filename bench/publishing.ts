@@ -180,10 +180,10 @@ export async function run(): Promise<BenchSection> {
         'with dataSync) against lite `predict(x, T)`. The copy model returns every step; the ' +
         'sMNIST-shaped model only the last.',
       sequenceTable,
-      'lite runs the recurrence one step at a time in float64 JavaScript. For a last state ' +
-        "alone tfjs's HadamRNN layer skips the recurrence from its second call on (one matMul " +
-        'with its kept impulse responses W^j·U, docs/layers.md), which the wasm backend runs ' +
-        'faster than lite over the 784 steps of the sMNIST-shaped model.',
+      'lite runs the recurrence one step at a time in float64 JavaScript; the tfjs models use ' +
+        "the layer's default `inference: 'recurrence'`, one kernel call over the sequence. " +
+        "(`inference: 'impulseResponses'` replaces a last-state recurrence by one matMul with " +
+        'kept impulse responses W^j·U from the second call on, docs/layers.md.)',
     ],
   };
 }

@@ -6,6 +6,7 @@
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../layers/hadam_rnn';
+import { signInitBound } from '../layers/hadam_rnn_cell';
 import { quantizedDense } from '../layers/quantized_dense';
 import { UniformSte } from '../quantizers/uniform_ste';
 import { orthogonalMatrix } from './orthogonal_init';
@@ -34,8 +35,11 @@ export interface ModelOptions {
   blockSize: number;
   /** Bits of HadamRNN's input matrix U and read-out V. */
   bits: number;
-  /** Whether HadamRNN's sign vector u is trained (default) or kept at its initialization. */
+  /** HadamRNN's sign vector u: trained with the layer's default recipe ('trained'), trained with
+   * the paper's recipe ('paper'), or kept at its initialization ('fixed', drawn as 'trained'). */
   signs?: SignMode;
+  /** Half-width of u's uniform initialization instead of the recipe's (seed sweeps of the scale). */
+  signInitBound?: number;
   /** Seed of the HadamRNN and oRNN initial weights (the tfjs baselines draw theirs unseeded). */
   seed: number;
 }
@@ -58,6 +62,8 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
     kernelInitializer: initializers.glorotUniform({ seed }),
     recurrentInitializer: initializers.zeros(),
   };
+  const bound =
+    options.signInitBound ?? signInitBound(options.signs === 'paper' ? 'paper' : 'stable', units);
   let recurrent: layers.Layer;
   switch (model) {
     case 'hadamrnn':
@@ -67,11 +73,12 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
         blockSize: model === 'hadamrnn' ? units : options.blockSize,
         kernelQuantizer: new UniformSte({ bits }),
         trainableSigns: options.signs !== 'fixed',
+        signRecipe: options.signs === 'paper' ? 'paper' : 'stable',
         // The layer's default initializers, seeded.
         kernelInitializer: initializers.glorotUniform({ seed }),
         recurrentInitializer: initializers.randomUniform({
-          minval: -Math.sqrt(6 / (1 + units)),
-          maxval: Math.sqrt(6 / (1 + units)),
+          minval: -bound,
+          maxval: bound,
           seed: seed + 1,
         }),
       });

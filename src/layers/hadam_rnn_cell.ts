@@ -12,7 +12,6 @@ import {
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { WeightClip } from '../constraints/weight_clip';
 import { hadamardTransform } from '../ops/hadamard_transform';
 import { checkBoolean, describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
@@ -46,7 +45,25 @@ export const HADAM_RNN_CELL_KEYS = [
   'recurrentConstraint',
   'recurrentQuantizer',
   'trainableSigns',
+  'signRecipe',
 ] as const;
+
+/** Values of `signRecipe`: how the latent sign vector u is initialized and trained by default. */
+export const SIGN_RECIPES = ['stable', 'paper'] as const;
+/** One of {@link SIGN_RECIPES}. */
+export type SignRecipe = (typeof SIGN_RECIPES)[number];
+
+/** Half-width of the 'stable' recipe's uniform initialization of u, whatever `units` (Adam moves
+ * each u by about its learning rate per step, whatever the size of the layer). */
+export const STABLE_SIGN_INIT_BOUND = 2;
+
+/**
+ * Half-width of the default uniform initialization of u: the paper's sqrt(6 / (1 + units)), or
+ * {@link STABLE_SIGN_INIT_BOUND} for the 'stable' recipe.
+ */
+export function signInitBound(recipe: SignRecipe, units: number): number {
+  return recipe === 'paper' ? Math.sqrt(6 / (1 + units)) : STABLE_SIGN_INIT_BOUND;
+}
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
 export const MAX_UNITS = 2 ** 24;
@@ -61,23 +78,32 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
   /** Activation of the outputs only; the carried state stays linear. Any tfjs activation name.
    * Default 'relu'. */
   activation?: string;
-  /** Initializer of the latent recurrent vector u [units]. Default uniform in
-   * ±sqrt(6 / (1 + units)), as in the paper's code. */
+  /** Initializer of the latent recurrent vector u [units]. Default uniform in ±bound, the bound
+   * set by `signRecipe` ({@link signInitBound}). */
   recurrentInitializer?: ObjectIdentifier<Initializer>;
   /** Regularizer of u. Default none. */
   recurrentRegularizer?: ObjectIdentifier<Regularizer> | null;
-  /** Constraint on u, applied after every optimizer step. Default `weightClip({clipValue: 1})`;
-   * null for none. */
+  /** Constraint on u, applied after every optimizer step. Default none (both recipes); for
+   * instance `weightClip({clipValue: 1})` bounds u. */
   recurrentConstraint?: ObjectIdentifier<Constraint> | null;
-  /** Quantizer giving the signs s from u. Default `signSte` (sign(0) = +1, gradient clipped at
-   * |u| > 1). */
+  /** Quantizer giving the signs s from u. Default `signSte({clipValue: null})`: sign(0) = +1,
+   * identity straight-through gradient (both recipes). */
   recurrentQuantizer?: QuantizerIdentifier;
   /** Whether training updates u. Default true (the paper). false keeps the signs drawn at
    * initialization: W stays a fixed binary orthogonal matrix, and only U, the bias (and the layers
-   * around) learn. Sign flips change every power of W, so a trained u can keep undoing what the
-   * other weights learned; with fixed signs the copy task trains in far fewer steps
-   * (docs/results.md). u is then a non-trainable weight, listed after the trainable ones. */
+   * around) learn. u is then a non-trainable weight, listed after the trainable ones. */
   trainableSigns?: boolean;
+  /**
+   * How u is initialized when `recurrentInitializer` is not given. Always s = sign(u).
+   * - 'stable' (default): u uniform in ±{@link STABLE_SIGN_INIT_BOUND}. Adam moves each u by at
+   *   most about its learning rate per step, so a sign flips only after the gradient has pushed it
+   *   the same way for hundreds of steps (a threshold like larq's Bop), and trained signs learn
+   *   the copy task in nearly every run (docs/results.md, seed sweep).
+   * - 'paper': u uniform in ±sqrt(6 / (1 + units)), the paper's code. With Adam at lr 1e-3 the
+   *   signs then keep flipping in most runs and the copy task fails in about 3 of 4 (measured).
+   * Serialized, so a loaded model keeps its recipe.
+   */
+  signRecipe?: SignRecipe;
 }
 
 /**
@@ -111,12 +137,14 @@ export class HadamRNNCell extends layers.RNNCell {
   readonly recurrentInitializer: Initializer;
   /** Regularizer of u, if any. */
   readonly recurrentRegularizer: Regularizer | null;
-  /** Constraint on u, if any (default WeightClip). */
+  /** Constraint on u, if any (default none). */
   readonly recurrentConstraint: Constraint | null;
   /** Gives s from u (default SignSte). */
   readonly recurrentQuantizer: Quantizer;
   /** Whether training updates u. */
   readonly trainableSigns: boolean;
+  /** The recipe of u's default initialization. */
+  readonly signRecipe: SignRecipe;
   /** The latent recurrent vector u, once built. */
   recurrentKernel: LayerVariable | null = null;
 
@@ -128,7 +156,8 @@ export class HadamRNNCell extends layers.RNNCell {
     this.stateSize = this.units;
     this.activation = getActivation(api, args.activation ?? 'relu');
     this.projection = new QuantizedProjection(api, args);
-    const limit = Math.sqrt(6 / (1 + this.units));
+    this.signRecipe = checkSignRecipe(api, args.signRecipe ?? 'stable');
+    const limit = signInitBound(this.signRecipe, this.units);
     this.recurrentInitializer = resolveObject(
       api,
       'recurrentInitializer',
@@ -141,12 +170,14 @@ export class HadamRNNCell extends layers.RNNCell {
       args.recurrentRegularizer,
       RegularizerBase,
     );
-    this.recurrentConstraint =
-      args.recurrentConstraint === undefined
-        ? new WeightClip()
-        : resolveOptional(api, 'recurrentConstraint', args.recurrentConstraint, ConstraintBase);
+    this.recurrentConstraint = resolveOptional(
+      api,
+      'recurrentConstraint',
+      args.recurrentConstraint,
+      ConstraintBase,
+    );
     this.recurrentQuantizer = getQuantizer(
-      args.recurrentQuantizer ?? new SignSte(),
+      args.recurrentQuantizer ?? new SignSte({ clipValue: null }),
       api,
       'recurrentQuantizer',
     )!;
@@ -208,6 +239,7 @@ export class HadamRNNCell extends layers.RNNCell {
       recurrentConstraint: serializeObject(this.recurrentConstraint),
       recurrentQuantizer: serializeObject(this.recurrentQuantizer),
       trainableSigns: this.trainableSigns,
+      signRecipe: this.signRecipe,
     };
   }
   static override fromConfig<T extends serialization.Serializable>(
@@ -217,6 +249,15 @@ export class HadamRNNCell extends layers.RNNCell {
     rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS);
     return new cls(config);
   }
+}
+
+function checkSignRecipe(api: string, recipe: unknown): SignRecipe {
+  if (!(SIGN_RECIPES as readonly unknown[]).includes(recipe)) {
+    throw new Error(
+      `${api}: signRecipe must be one of ${SIGN_RECIPES.join(', ')}, got ${describeValue(recipe)}`,
+    );
+  }
+  return recipe as SignRecipe;
 }
 
 function checkUnits(api: string, units: unknown): number {

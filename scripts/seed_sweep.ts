@@ -51,7 +51,15 @@ interface Run {
   curve: Point[];
 }
 
-const SWEEP_FLAGS = ['--runs', '--first-seed', '--bound', '--max-loss', '--min-accuracy', '--every', '--json'];
+const SWEEP_FLAGS = [
+  '--runs',
+  '--first-seed',
+  '--bound',
+  '--max-loss',
+  '--min-accuracy',
+  '--every',
+  '--json',
+];
 
 function splitArgs(argv: string[]): { sweep: Record<string, string>; train: string[] } {
   const sweep: Record<string, string> = {};

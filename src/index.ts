@@ -23,7 +23,11 @@ export {
   HadamRNNCell,
   hadamRNNCell,
   MAX_UNITS,
+  SIGN_RECIPES,
+  STABLE_SIGN_INIT_BOUND,
+  signInitBound,
   type HadamRNNCellArgs,
+  type SignRecipe,
 } from './layers/hadam_rnn_cell';
 export { HadamRNN, hadamRNN, type HadamRNNArgs } from './layers/hadam_rnn';
 export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';

@@ -20,12 +20,14 @@ const NON_DEFAULT_CONFIGS: Record<string, Config> = {
     returnState: true,
     goBackwards: true,
     stateful: false,
+    signRecipe: 'paper',
   },
   HadamRNNCell: {
     units: 16,
     blockSize: 16,
     recurrentInitializer: { className: 'Zeros', config: {} },
     trainableSigns: false,
+    signRecipe: 'paper',
   },
   HadamQuantizedDense: {
     units: 9,
@@ -87,6 +89,7 @@ describe('every registered class', () => {
     const cell = (reloaded.layers[0] as tfl.RNN).cell;
     expect(cell.getClassName()).toBe('HadamRNNCell');
     expect(cell.getConfig().recurrentInitializer).toEqual({ className: 'Zeros', config: {} });
+    expect(cell.getConfig().signRecipe).toBe('paper');
     model.dispose();
     reloaded.dispose();
   });

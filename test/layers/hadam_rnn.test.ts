@@ -212,16 +212,31 @@ describe('HadamRNN', () => {
     trained.dispose();
   });
 
-  it('initializes u uniformly in ±sqrt(6 / (1 + units))', () => {
-    const layer = hadamRNN({ units: 512 });
-    tf.dispose(layer.apply(tf.zeros([1, 1, 2])) as tf.Tensor);
-    const u = valuesOf(layer.getWeights()[1]);
-    const limit = Math.sqrt(6 / 513);
-    expect(Math.max(...u)).toBeLessThanOrEqual(limit);
-    expect(Math.min(...u)).toBeGreaterThanOrEqual(-limit);
-    expect(Math.max(...u)).toBeGreaterThan(0.9 * limit);
-    layer.dispose();
-  });
+  it.each([
+    ['stable', undefined, 2],
+    ['stable', 'stable', 2],
+    ['paper', 'paper', Math.sqrt(6 / 513)],
+  ] as const)(
+    'initializes u uniformly in ±bound with the %s recipe (signRecipe %s)',
+    (_name, signRecipe, bound) => {
+      const layer = hadamRNN({ units: 512, signRecipe });
+      tf.dispose(layer.apply(tf.zeros([1, 1, 2])) as tf.Tensor);
+      const u = valuesOf(layer.getWeights()[1]);
+      expect(Math.max(...u)).toBeLessThanOrEqual(bound);
+      expect(Math.min(...u)).toBeGreaterThanOrEqual(-bound);
+      expect(Math.max(...u)).toBeGreaterThan(0.9 * bound);
+      expect(Math.min(...u)).toBeLessThan(-0.9 * bound);
+      // Both recipes: identity straight-through gradient, no constraint (the paper's code).
+      const config = layer.getConfig();
+      expect(config.signRecipe).toBe(signRecipe ?? 'stable');
+      expect(config.recurrentQuantizer).toEqual({
+        className: 'HadamSignSte',
+        config: { clipValue: null },
+      });
+      expect(config.recurrentConstraint).toBeNull();
+      layer.dispose();
+    },
+  );
 
   it.each([
     [{ units: 12 }, 'HadamRNN: units 12 is not a power of two'],
@@ -231,6 +246,10 @@ describe('HadamRNN', () => {
     [{ units: 16, blockSize: 3 }, 'HadamRNN: blockSize 3 is not a power of two'],
     [{ units: 16, blockSize: 32 }, 'HadamRNN: blockSize 32 does not divide the units 16'],
     [{ units: 16, activation: 'relux' }, "HadamRNN: unknown activation 'relux'"],
+    [
+      { units: 16, signRecipe: 'bop' },
+      "HadamRNN: signRecipe must be one of stable, paper, got 'bop'",
+    ],
     [
       { units: 16, kernelQuantizer: 'steSgn' },
       "HadamRNN: unknown kernelQuantizer 'steSgn'; expected one of signSte, uniformSte",

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hadamRNN, quantizedDense } from '../../src';
+import { hadamRNN, quantizedDense, signInitBound } from '../../src';
 import { Random } from '../../src/cli/random';
 import {
   copyBaselineLoss,
@@ -19,7 +19,7 @@ describeEachBackend(
     it('reaches under 20% of the baseline cross-entropy 10·ln(8)/T on held-out sequences', async () => {
       // The demo's recipe: binary orthogonal W, 4-bit U and V; it learns in about 500 steps.
       // Seeded initializers and no shuffling: the run is the same every time on a backend.
-      const limit = Math.sqrt(6 / (1 + 128));
+      const limit = signInitBound('stable', 128); // the default recipe's u, seeded
       const model = tfl.sequential({
         layers: [
           hadamRNN({

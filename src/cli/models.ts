@@ -6,7 +6,7 @@
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../layers/hadam_rnn';
-import { signInitBound } from '../layers/hadam_rnn_cell';
+import { signInitializer } from '../layers/hadam_rnn_cell';
 import { quantizedDense } from '../layers/quantized_dense';
 import { UniformSte } from '../quantizers/uniform_ste';
 import { orthogonalMatrix } from './orthogonal_init';
@@ -38,7 +38,7 @@ export interface ModelOptions {
   /** HadamRNN's sign vector u: trained with the layer's default recipe ('trained'), trained with
    * the paper's recipe ('paper'), or kept at its initialization ('fixed', drawn as 'trained'). */
   signs?: SignMode;
-  /** Half-width of u's uniform initialization instead of the recipe's (seed sweeps of the scale). */
+  /** u uniform in ±this instead of the recipe's initialization (seed sweeps of the scale). */
   signInitBound?: number;
   /** Seed of the HadamRNN and oRNN initial weights (the tfjs baselines draw theirs unseeded). */
   seed: number;
@@ -62,8 +62,16 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
     kernelInitializer: initializers.glorotUniform({ seed }),
     recurrentInitializer: initializers.zeros(),
   };
-  const bound =
-    options.signInitBound ?? signInitBound(options.signs === 'paper' ? 'paper' : 'stable', units);
+  // The recipe's initializer of u, seeded; one seed draws the same signs in every mode.
+  const signSeed = seed + 1;
+  const signs =
+    options.signInitBound != null
+      ? initializers.randomUniform({
+          minval: -options.signInitBound,
+          maxval: options.signInitBound,
+          seed: signSeed,
+        })
+      : signInitializer(options.signs === 'paper' ? 'paper' : 'stable', units, signSeed);
   let recurrent: layers.Layer;
   switch (model) {
     case 'hadamrnn':
@@ -76,11 +84,7 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
         signRecipe: options.signs === 'paper' ? 'paper' : 'stable',
         // The layer's default initializers, seeded.
         kernelInitializer: initializers.glorotUniform({ seed }),
-        recurrentInitializer: initializers.randomUniform({
-          minval: -bound,
-          maxval: bound,
-          seed: seed + 1,
-        }),
+        recurrentInitializer: signs,
       });
       break;
     case 'lstm':

@@ -16,6 +16,7 @@ import { hadamardTransform } from '../ops/hadamard_transform';
 import { checkBoolean, describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
+import { RandomSigns } from '../initializers/random_signs';
 import { getActivation, type Activation } from './activation';
 import {
   QUANTIZED_PROJECTION_KEYS,
@@ -53,16 +54,21 @@ export const SIGN_RECIPES = ['stable', 'paper'] as const;
 /** One of {@link SIGN_RECIPES}. */
 export type SignRecipe = (typeof SIGN_RECIPES)[number];
 
-/** Half-width of the 'stable' recipe's uniform initialization of u, whatever `units` (Adam moves
- * each u by about its learning rate per step, whatever the size of the layer). */
-export const STABLE_SIGN_INIT_BOUND = 2;
+/** |u| at initialization in the 'stable' recipe, whatever `units` (Adam moves each u by about
+ * its learning rate per step, whatever the size of the layer). */
+export const STABLE_SIGN_MAGNITUDE = 2;
 
 /**
- * Half-width of the default uniform initialization of u: the paper's sqrt(6 / (1 + units)), or
- * {@link STABLE_SIGN_INIT_BOUND} for the 'stable' recipe.
+ * The default initializer of u for `recipe`: ±{@link STABLE_SIGN_MAGNITUDE} with random signs
+ * ('stable'), or uniform in ±sqrt(6 / (1 + units)) ('paper'). `seed` seeds it (the signs drawn
+ * are the same for both recipes).
  */
-export function signInitBound(recipe: SignRecipe, units: number): number {
-  return recipe === 'paper' ? Math.sqrt(6 / (1 + units)) : STABLE_SIGN_INIT_BOUND;
+export function signInitializer(recipe: SignRecipe, units: number, seed?: number): Initializer {
+  if (recipe === 'paper') {
+    const limit = Math.sqrt(6 / (1 + units));
+    return initializers.randomUniform({ minval: -limit, maxval: limit, seed });
+  }
+  return new RandomSigns({ magnitude: STABLE_SIGN_MAGNITUDE, seed });
 }
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
@@ -78,8 +84,8 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
   /** Activation of the outputs only; the carried state stays linear. Any tfjs activation name.
    * Default 'relu'. */
   activation?: string;
-  /** Initializer of the latent recurrent vector u [units]. Default uniform in ±bound, the bound
-   * set by `signRecipe` ({@link signInitBound}). */
+  /** Initializer of the latent recurrent vector u [units]. Default set by `signRecipe`
+   * ({@link signInitializer}). */
   recurrentInitializer?: ObjectIdentifier<Initializer>;
   /** Regularizer of u. Default none. */
   recurrentRegularizer?: ObjectIdentifier<Regularizer> | null;
@@ -95,7 +101,7 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
   trainableSigns?: boolean;
   /**
    * How u is initialized when `recurrentInitializer` is not given. Always s = sign(u).
-   * - 'stable' (default): u uniform in ±{@link STABLE_SIGN_INIT_BOUND}. Adam moves each u by at
+   * - 'stable' (default): u = ±{@link STABLE_SIGN_MAGNITUDE}, random signs. Adam moves each u by at
    *   most about its learning rate per step, so a sign flips only after the gradient has pushed it
    *   the same way for hundreds of steps (a threshold like larq's Bop), and trained signs learn
    *   the copy task in nearly every run (docs/results.md, seed sweep).
@@ -157,11 +163,10 @@ export class HadamRNNCell extends layers.RNNCell {
     this.activation = getActivation(api, args.activation ?? 'relu');
     this.projection = new QuantizedProjection(api, args);
     this.signRecipe = checkSignRecipe(api, args.signRecipe ?? 'stable');
-    const limit = signInitBound(this.signRecipe, this.units);
     this.recurrentInitializer = resolveObject(
       api,
       'recurrentInitializer',
-      args.recurrentInitializer ?? initializers.randomUniform({ minval: -limit, maxval: limit }),
+      args.recurrentInitializer ?? signInitializer(this.signRecipe, this.units),
       InitializerBase,
     );
     this.recurrentRegularizer = resolveOptional(

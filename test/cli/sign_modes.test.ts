@@ -4,7 +4,7 @@ import { buildModel } from '../../src/cli/models';
 import { makeTask } from '../../src/cli/run_train';
 import type { HadamRNN } from '../../src/layers/hadam_rnn';
 
-// --signs picks HadamRNN's sign recipe: 'trained' the layer's default ('stable', u in ±2), 'paper'
+// --signs picks HadamRNN's sign recipe: 'trained' the layer's default ('stable', u = ±2), 'paper'
 // the paper's (u in ±sqrt(6/129) at 128 units), 'fixed' the default draw, not trained. One seed
 // draws the same signs in every mode (only |u| differs), so the modes start from the same W.
 describe('--signs', () => {
@@ -35,6 +35,9 @@ describe('--signs', () => {
     u.forEach((values, i) => {
       expect(Math.max(...values.map(Math.abs))).toBeLessThanOrEqual(bounds[i]);
       expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0.9 * bounds[i]);
+      if (i !== 1) {
+        expect(Math.min(...values.map(Math.abs))).toBe(2);
+      }
       expect(values.map((v) => v >= 0)).toEqual(u[0].map((v) => v >= 0));
     });
     built.forEach(({ model }) => model.dispose());

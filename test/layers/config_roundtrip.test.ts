@@ -38,6 +38,7 @@ const NON_DEFAULT_CONFIGS: Record<string, Config> = {
   HadamSignSte: { clipValue: 0.25 },
   HadamUniformSte: { bits: 8 },
   HadamWeightClip: { clipValue: 3 },
+  HadamRandomSigns: { magnitude: 0.5, seed: 3 },
 };
 
 describe('every registered class', () => {

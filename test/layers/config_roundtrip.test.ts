@@ -95,6 +95,25 @@ describe('every registered class', () => {
     reloaded.dispose();
   });
 
+  it('loads a config saved before signRecipe existed with its own u options, unchanged', () => {
+    // The defaults of that version, written out in every saved config.
+    const saved = {
+      units: 8,
+      recurrentInitializer: {
+        className: 'RandomUniform',
+        config: { minval: -0.8, maxval: 0.8, seed: null },
+      },
+      recurrentConstraint: { className: 'HadamWeightClip', config: { clipValue: 1 } },
+      recurrentQuantizer: { className: 'HadamSignSte', config: { clipValue: 1 } },
+      trainableSigns: true,
+    };
+    const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap.HadamRNN;
+    const config = (fromConfig(cls, { ...saved }) as tf.serialization.Serializable).getConfig();
+    for (const [key, value] of Object.entries(saved)) {
+      expect([key, config[key]]).toEqual([key, value]);
+    }
+  });
+
   it.each([
     ['HadamRNN', { units: 8, unit: 4 }, "HadamRNN: unknown config key(s) 'unit'"],
     ['HadamRNNCell', { units: 8, blocksize: 4 }, "HadamRNNCell: unknown config key(s) 'blocksize'"],

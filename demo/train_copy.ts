@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hadamRNN, quantizedDense } from '../src';
+import { hadamRNN, quantizedDense, signInitializer } from '../src';
 import { useBackend } from '../src/cli/backend';
 import { ProgressBar } from '../src/cli/progress';
 import { Random } from '../src/cli/random';
@@ -108,7 +108,6 @@ async function main(): Promise<void> {
     options.bits === 0 ? null : { className: 'HadamUniformSte', config: { bits: options.bits } };
   // Initializers seeded from --seed, like the data: a run is reproducible on a given backend.
   const seed = options.seed;
-  const limit = Math.sqrt(6 / (1 + units));
   const model = tfl.sequential({
     layers: [
       hadamRNN({
@@ -117,11 +116,7 @@ async function main(): Promise<void> {
         inputShape: [T, INPUT_CLASSES],
         kernelQuantizer,
         kernelInitializer: tfl.initializers.glorotUniform({ seed }),
-        recurrentInitializer: tfl.initializers.randomUniform({
-          minval: -limit,
-          maxval: limit,
-          seed: seed + 1,
-        }),
+        recurrentInitializer: signInitializer('stable', units, seed + 1), // the default's, seeded
       }),
       quantizedDense({
         units: OUTPUT_CLASSES,

@@ -21,12 +21,17 @@ export { Quantizer, getQuantizer, type QuantizerIdentifier } from './quantizers/
 export { SignSte, signSte, type SignSteArgs } from './quantizers/sign_ste';
 export { UniformSte, uniformSte, type UniformSteArgs } from './quantizers/uniform_ste';
 export { WeightClip, weightClip, type WeightClipArgs } from './constraints/weight_clip';
+export { RandomSigns, randomSigns, type RandomSignsArgs } from './initializers/random_signs';
 export { constrainOnAssign } from './constraints/constrain_on_assign';
 export {
   HadamRNNCell,
   hadamRNNCell,
   MAX_UNITS,
+  SIGN_RECIPES,
+  STABLE_SIGN_MAGNITUDE,
+  signInitializer,
   type HadamRNNCellArgs,
+  type SignRecipe,
 } from './layers/hadam_rnn_cell';
 export { HadamRNN, hadamRNN, type HadamRNNArgs, type HadamRNNInference } from './layers/hadam_rnn';
 export { QuantizedDense, quantizedDense, type QuantizedDenseArgs } from './layers/quantized_dense';

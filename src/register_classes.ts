@@ -1,6 +1,7 @@
 /** Registers every serializable class of this package with tfjs, under its prefixed className. */
 import { serialization } from '@tensorflow/tfjs-core';
 import { WeightClip } from './constraints/weight_clip';
+import { RandomSigns } from './initializers/random_signs';
 import { HadamRNN } from './layers/hadam_rnn';
 import { HadamRNNCell } from './layers/hadam_rnn_cell';
 import { QuantizedDense } from './layers/quantized_dense';
@@ -15,6 +16,7 @@ export const serializableClasses = [
   SignSte,
   UniformSte,
   WeightClip,
+  RandomSigns,
 ] as const;
 
 for (const cls of serializableClasses) {

@@ -10,9 +10,9 @@ export const BACKEND_NAMES = ['cpu', 'wasm'] as const;
 /** One of {@link BACKEND_NAMES}. */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-/** Values of `--signs`: HadamRNN's sign vector u trained (the paper) or fixed at its random
- * initialization. */
-export const SIGN_MODES = ['trained', 'fixed'] as const;
+/** Values of `--signs`: HadamRNN's sign vector u trained with the layer's default ('stable')
+ * recipe, trained with the paper's recipe, or fixed at its random initialization. */
+export const SIGN_MODES = ['trained', 'paper', 'fixed'] as const;
 /** One of {@link SIGN_MODES}. */
 export type SignMode = (typeof SIGN_MODES)[number];
 
@@ -137,8 +137,9 @@ Options (defaults: the paper's settings for the task):
   --units N        state size (copy 128, MNIST 512)
   --block-size N   Block-HadamRNN block size (default 32)
   --bits N         bits of the input and read-out matrices (default 4)
-  --signs trained|fixed   train HadamRNN's sign vector u (default, the paper) or keep its
-                   random initial signs (learns the copy task in far fewer steps)
+  --signs trained|paper|fixed   train HadamRNN's sign vector u with the layer's default
+                   'stable' recipe (default), with the paper's recipe (fails in most runs), or
+                   keep its random initial signs
   --out DIR        run folder (default artifacts/runs/<task>-<model>)
   --resume         continue the run in --out with its own options; flags given override
                    them, except the model's and the data's (--batch may change)

@@ -6,6 +6,7 @@
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../layers/hadam_rnn';
+import { signInitializer } from '../layers/hadam_rnn_cell';
 import { quantizedDense } from '../layers/quantized_dense';
 import { UniformSte } from '../quantizers/uniform_ste';
 import { orthogonalMatrix } from './orthogonal_init';
@@ -34,8 +35,11 @@ export interface ModelOptions {
   blockSize: number;
   /** Bits of HadamRNN's input matrix U and read-out V. */
   bits: number;
-  /** Whether HadamRNN's sign vector u is trained (default) or kept at its initialization. */
+  /** HadamRNN's sign vector u: trained with the layer's default recipe ('trained'), trained with
+   * the paper's recipe ('paper'), or kept at its initialization ('fixed', drawn as 'trained'). */
   signs?: SignMode;
+  /** u uniform in ±this instead of the recipe's initialization (seed sweeps of the scale). */
+  signInitBound?: number;
   /** Seed of the HadamRNN and oRNN initial weights (the tfjs baselines draw theirs unseeded). */
   seed: number;
 }
@@ -58,6 +62,16 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
     kernelInitializer: initializers.glorotUniform({ seed }),
     recurrentInitializer: initializers.zeros(),
   };
+  // The recipe's initializer of u, seeded; one seed draws the same signs in every mode.
+  const signSeed = seed + 1;
+  const signs =
+    options.signInitBound != null
+      ? initializers.randomUniform({
+          minval: -options.signInitBound,
+          maxval: options.signInitBound,
+          seed: signSeed,
+        })
+      : signInitializer(options.signs === 'paper' ? 'paper' : 'stable', units, signSeed);
   let recurrent: layers.Layer;
   switch (model) {
     case 'hadamrnn':
@@ -67,13 +81,10 @@ export function buildModel(task: Task, options: ModelOptions): LayersModel {
         blockSize: model === 'hadamrnn' ? units : options.blockSize,
         kernelQuantizer: new UniformSte({ bits }),
         trainableSigns: options.signs !== 'fixed',
+        signRecipe: options.signs === 'paper' ? 'paper' : 'stable',
         // The layer's default initializers, seeded.
         kernelInitializer: initializers.glorotUniform({ seed }),
-        recurrentInitializer: initializers.randomUniform({
-          minval: -Math.sqrt(6 / (1 + units)),
-          maxval: Math.sqrt(6 / (1 + units)),
-          seed: seed + 1,
-        }),
+        recurrentInitializer: signs,
       });
       break;
     case 'lstm':

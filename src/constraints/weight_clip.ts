@@ -10,9 +10,9 @@ export interface WeightClipArgs {
 }
 
 /**
- * Clips latent weights to [-clipValue, clipValue] (larq's `WeightClip`), the default constraint of
- * HadamRNN's latent recurrent vector u: it keeps latent values where the sign STE still passes
- * gradients, so they can change sign.
+ * Clips latent weights to [-clipValue, clipValue] (larq's `WeightClip`), for instance HadamRNN's
+ * latent recurrent vector u with a clipped sign STE (`signSte` with a clipValue): it keeps latent
+ * values where the STE still passes gradients, so they can change sign.
  *
  * It is a real tfjs-layers `Constraint`, usable in any layer. tfjs's `fit` never applies
  * constraints itself (only `LayerVariable.write` does); this package's layers make every

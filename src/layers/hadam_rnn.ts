@@ -98,7 +98,7 @@ export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, '
  * impulse responses W^j U, which the layer keeps while its weights do not change.
  *
  * Weights, in order: `kernel` [inputDim, units] (latent U, quantized to 4 bits on the fly by
- * default), `recurrent_kernel` [units] (latent u, clipped to [-1, 1] after every optimizer step),
+ * default), `recurrent_kernel` [units] (latent u, s = sign(u); `signRecipe` sets how it starts),
  * `bias` [units].
  *
  * ```js

@@ -12,11 +12,11 @@ import {
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { WeightClip } from '../constraints/weight_clip';
 import { hadamardTransform } from '../ops/hadamard_transform';
 import { checkBoolean, describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
+import { RandomSigns } from '../initializers/random_signs';
 import { getActivation, type Activation } from './activation';
 import {
   QUANTIZED_PROJECTION_KEYS,
@@ -46,6 +46,7 @@ export const HADAM_RNN_CELL_KEYS = [
   'recurrentConstraint',
   'recurrentQuantizer',
   'trainableSigns',
+  'signRecipe',
 ] as const;
 
 /** Keras cell options this cell cannot honour, with the reason. */
@@ -55,6 +56,28 @@ const CELL_REFUSED_KEYS = {
   recurrentDropout:
     'recurrentDropout is not supported: HadamRNN keeps W exactly orthogonal and runs its recurrence fused',
 };
+
+/** Values of `signRecipe`: how the latent sign vector u is initialized and trained by default. */
+export const SIGN_RECIPES = ['stable', 'paper'] as const;
+/** One of {@link SIGN_RECIPES}. */
+export type SignRecipe = (typeof SIGN_RECIPES)[number];
+
+/** |u| at initialization in the 'stable' recipe, whatever `units` (Adam moves each u by about
+ * its learning rate per step, whatever the size of the layer). */
+export const STABLE_SIGN_MAGNITUDE = 2;
+
+/**
+ * The default initializer of u for `recipe`: ±{@link STABLE_SIGN_MAGNITUDE} with random signs
+ * ('stable'), or uniform in ±sqrt(6 / (1 + units)) ('paper'). `seed` seeds it (the signs drawn
+ * are the same for both recipes).
+ */
+export function signInitializer(recipe: SignRecipe, units: number, seed?: number): Initializer {
+  if (recipe === 'paper') {
+    const limit = Math.sqrt(6 / (1 + units));
+    return initializers.randomUniform({ minval: -limit, maxval: limit, seed });
+  }
+  return new RandomSigns({ magnitude: STABLE_SIGN_MAGNITUDE, seed });
+}
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
 export const MAX_UNITS = 2 ** 24;
@@ -69,23 +92,34 @@ export interface HadamRNNCellArgs extends LayerArgs, QuantizedProjectionArgs {
   /** Activation of the outputs only; the carried state stays linear. Any tfjs activation name.
    * Default 'relu'. */
   activation?: string;
-  /** Initializer of the latent recurrent vector u [units]. Default uniform in
-   * ±sqrt(6 / (1 + units)), as in the paper's code. */
+  /** Initializer of the latent recurrent vector u [units]. Default set by `signRecipe`
+   * ({@link signInitializer}). */
   recurrentInitializer?: ObjectIdentifier<Initializer>;
   /** Regularizer of u. Default none. */
   recurrentRegularizer?: ObjectIdentifier<Regularizer> | null;
-  /** Constraint on u, applied after every optimizer step. Default `weightClip({clipValue: 1})`;
-   * null for none. */
+  /** Constraint on u, applied after every optimizer step. Default none (both recipes); for
+   * instance `weightClip({clipValue: 1})` bounds u. */
   recurrentConstraint?: ObjectIdentifier<Constraint> | null;
-  /** Quantizer giving the signs s from u. Default `signSte` (sign(0) = +1, gradient clipped at
-   * |u| > 1). */
+  /** Quantizer giving the signs s from u. Default `signSte({clipValue: null})`: sign(0) = +1,
+   * identity straight-through gradient (both recipes). */
   recurrentQuantizer?: QuantizerIdentifier;
   /** Whether training updates u. Default true (the paper). false keeps the signs drawn at
    * initialization: W stays a fixed binary orthogonal matrix, and only U, the bias (and the layers
-   * around) learn. Sign flips change every power of W, so a trained u can keep undoing what the
-   * other weights learned; with fixed signs the copy task trains in far fewer steps
-   * (docs/results.md). u is then a non-trainable weight, listed after the trainable ones. */
+   * around) learn. u is then a non-trainable weight, listed after the trainable ones. */
   trainableSigns?: boolean;
+  /**
+   * How u is initialized when `recurrentInitializer` is not given. Always s = sign(u).
+   * - 'stable' (default): u = ±{@link STABLE_SIGN_MAGNITUDE} with random signs
+   *   ({@link RandomSigns}). Adam moves each u by at most about its learning rate per step, so a
+   *   sign flips only after the gradient has pushed it the same way for about 2 / lr steps (a
+   *   threshold, like larq's Bop), and trained signs learn the copy task in every run measured
+   *   (docs/results.md, "Seed sweeps").
+   * - 'paper': u uniform in ±sqrt(6 / (1 + units)), the paper's code: u starts near 0, and in
+   *   the runs that fail the signs keep flipping while |u| collapses; the copy task at T = 100
+   *   learns at some seeds only (docs/results.md).
+   * Both: identity sign STE, no constraint. Serialized, so a loaded model keeps its recipe.
+   */
+  signRecipe?: SignRecipe;
 }
 
 /**
@@ -119,12 +153,14 @@ export class HadamRNNCell extends layers.RNNCell {
   readonly recurrentInitializer: Initializer;
   /** Regularizer of u, if any. */
   readonly recurrentRegularizer: Regularizer | null;
-  /** Constraint on u, if any (default WeightClip). */
+  /** Constraint on u, if any (default none). */
   readonly recurrentConstraint: Constraint | null;
   /** Gives s from u (default SignSte). */
   readonly recurrentQuantizer: Quantizer;
   /** Whether training updates u. */
   readonly trainableSigns: boolean;
+  /** The recipe of u's default initialization. */
+  readonly signRecipe: SignRecipe;
   /** The latent recurrent vector u, once built. */
   recurrentKernel: LayerVariable | null = null;
 
@@ -137,11 +173,11 @@ export class HadamRNNCell extends layers.RNNCell {
     this.stateSize = this.units;
     this.activation = getActivation(api, args.activation ?? 'relu');
     this.projection = new QuantizedProjection(api, args);
-    const limit = Math.sqrt(6 / (1 + this.units));
+    this.signRecipe = checkSignRecipe(api, args.signRecipe ?? 'stable');
     this.recurrentInitializer = resolveObject(
       api,
       'recurrentInitializer',
-      args.recurrentInitializer ?? initializers.randomUniform({ minval: -limit, maxval: limit }),
+      args.recurrentInitializer ?? signInitializer(this.signRecipe, this.units),
       InitializerBase,
     );
     this.recurrentRegularizer = resolveOptional(
@@ -150,12 +186,14 @@ export class HadamRNNCell extends layers.RNNCell {
       args.recurrentRegularizer,
       RegularizerBase,
     );
-    this.recurrentConstraint =
-      args.recurrentConstraint === undefined
-        ? new WeightClip()
-        : resolveOptional(api, 'recurrentConstraint', args.recurrentConstraint, ConstraintBase);
+    this.recurrentConstraint = resolveOptional(
+      api,
+      'recurrentConstraint',
+      args.recurrentConstraint,
+      ConstraintBase,
+    );
     this.recurrentQuantizer = getQuantizer(
-      args.recurrentQuantizer ?? new SignSte(),
+      args.recurrentQuantizer ?? new SignSte({ clipValue: null }),
       api,
       'recurrentQuantizer',
     )!;
@@ -217,6 +255,7 @@ export class HadamRNNCell extends layers.RNNCell {
       recurrentConstraint: serializeObject(this.recurrentConstraint),
       recurrentQuantizer: serializeObject(this.recurrentQuantizer),
       trainableSigns: this.trainableSigns,
+      signRecipe: this.signRecipe,
     };
   }
   static override fromConfig<T extends serialization.Serializable>(
@@ -226,6 +265,15 @@ export class HadamRNNCell extends layers.RNNCell {
     rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS, CELL_REFUSED_KEYS);
     return new cls(config);
   }
+}
+
+function checkSignRecipe(api: string, recipe: unknown): SignRecipe {
+  if (!(SIGN_RECIPES as readonly unknown[]).includes(recipe)) {
+    throw new Error(
+      `${api}: signRecipe must be one of ${SIGN_RECIPES.join(', ')}, got ${describeValue(recipe)}`,
+    );
+  }
+  return recipe as SignRecipe;
 }
 
 function checkUnits(api: string, units: unknown): number {

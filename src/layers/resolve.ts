@@ -1,7 +1,7 @@
 /**
  * One resolver for the serializable objects a layer config names: an instance, a registered
  * className with its config (as model.json stores them), or a lowerCamelCase identifier such as
- * 'glorotUniform', 'maxNorm', 'l1l2', 'uniformSte' or 'weightClip'.
+ * 'glorotUniform', 'maxNorm', 'l1l2', 'uniformSte', 'weightClip' or 'randomSigns'.
  */
 import { serialization } from '@tensorflow/tfjs-core';
 import { describeValue } from '../ops/validate';
@@ -23,6 +23,7 @@ const IDENTIFIER_CLASS_NAMES: Record<string, string> = {
   signSte: 'HadamSignSte',
   uniformSte: 'HadamUniformSte',
   weightClip: 'HadamWeightClip',
+  randomSigns: 'HadamRandomSigns',
   l1l2: 'L1L2',
 };
 

@@ -21,7 +21,10 @@ function makeLayer(c: (typeof CASES)[number], seed: number, returnSequences = tr
     kernelQuantizer:
       c.bits == null ? null : { className: 'HadamUniformSte', config: { bits: c.bits } },
     biasInitializer: 'randomNormal',
-    recurrentConstraint: null, // lets |u| > 1 in, where the sign STE zeroes the gradient
+    // The clipped sign STE (not the default), with |u| > 1 let in: the reference zeroes u's
+    // gradient there.
+    recurrentQuantizer: { className: 'HadamSignSte', config: { clipValue: 1 } },
+    recurrentConstraint: null,
   });
   tf.dispose(layer.apply(tf.zeros([c.batch, c.steps, c.inputDim])) as tf.Tensor); // builds it
   const reference: ReferenceLayer = {

@@ -36,7 +36,14 @@ describe('WeightClip', () => {
   it('takes effect during fit: latent u stays in [-1, 1] with a large learning rate', async () => {
     const model = tfl.sequential({
       layers: [
-        hadamRNN({ units: 16, returnSequences: true, inputShape: [5, 4] }),
+        // u starts inside the box (the paper's ±0.43 at 16 units), and is clipped to it.
+        hadamRNN({
+          units: 16,
+          returnSequences: true,
+          inputShape: [5, 4],
+          signRecipe: 'paper',
+          recurrentConstraint: weightClip({ clipValue: 1 }),
+        }),
         quantizedDense({
           units: 3,
           activation: 'softmax',
@@ -75,6 +82,7 @@ describe('WeightClip', () => {
           units: 16,
           returnSequences: true,
           inputShape: [5, 4],
+          signRecipe: 'paper', // u starts inside [-1, 1]
           recurrentConstraint: null,
         }),
       ],

@@ -20,12 +20,14 @@ const NON_DEFAULT_CONFIGS: Record<string, Config> = {
     returnState: true,
     goBackwards: true,
     stateful: false,
+    signRecipe: 'paper',
   },
   HadamRNNCell: {
     units: 16,
     blockSize: 16,
     recurrentInitializer: { className: 'Zeros', config: {} },
     trainableSigns: false,
+    signRecipe: 'paper',
   },
   HadamQuantizedDense: {
     units: 9,
@@ -36,6 +38,7 @@ const NON_DEFAULT_CONFIGS: Record<string, Config> = {
   HadamSignSte: { clipValue: 0.25 },
   HadamUniformSte: { bits: 8 },
   HadamWeightClip: { clipValue: 3 },
+  HadamRandomSigns: { magnitude: 0.5, seed: 3 },
 };
 
 describe('every registered class', () => {
@@ -87,8 +90,28 @@ describe('every registered class', () => {
     const cell = (reloaded.layers[0] as tfl.RNN).cell;
     expect(cell.getClassName()).toBe('HadamRNNCell');
     expect(cell.getConfig().recurrentInitializer).toEqual({ className: 'Zeros', config: {} });
+    expect(cell.getConfig().signRecipe).toBe('paper');
     model.dispose();
     reloaded.dispose();
+  });
+
+  it('loads a config saved before signRecipe existed with its own u options, unchanged', () => {
+    // The defaults of that version, written out in every saved config.
+    const saved = {
+      units: 8,
+      recurrentInitializer: {
+        className: 'RandomUniform',
+        config: { minval: -0.8, maxval: 0.8, seed: null },
+      },
+      recurrentConstraint: { className: 'HadamWeightClip', config: { clipValue: 1 } },
+      recurrentQuantizer: { className: 'HadamSignSte', config: { clipValue: 1 } },
+      trainableSigns: true,
+    };
+    const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap.HadamRNN;
+    const config = (fromConfig(cls, { ...saved }) as tf.serialization.Serializable).getConfig();
+    for (const [key, value] of Object.entries(saved)) {
+      expect([key, config[key]]).toEqual([key, value]);
+    }
   });
 
   it.each([

@@ -214,14 +214,34 @@ describe('HadamRNN', () => {
     trained.dispose();
   });
 
-  it('initializes u uniformly in ±sqrt(6 / (1 + units))', () => {
-    const layer = hadamRNN({ units: 512 });
+  it.each([
+    ['stable', undefined],
+    ['stable', 'stable'],
+    ['paper', 'paper'],
+  ] as const)('initializes u with the %s recipe (signRecipe %s)', (recipe, signRecipe) => {
+    const layer = hadamRNN({ units: 512, signRecipe });
     tf.dispose(layer.apply(tf.zeros([1, 1, 2])) as tf.Tensor);
-    const u = valuesOf(layer.getWeights()[1]);
-    const limit = Math.sqrt(6 / 513);
-    expect(Math.max(...u)).toBeLessThanOrEqual(limit);
-    expect(Math.min(...u)).toBeGreaterThanOrEqual(-limit);
-    expect(Math.max(...u)).toBeGreaterThan(0.9 * limit);
+    const u = Array.from(valuesOf(layer.getWeights()[1]));
+    const positive = u.filter((v) => v > 0).length;
+    expect(positive).toBeGreaterThan(200); // fair signs: 256 ± 11 expected
+    expect(positive).toBeLessThan(312);
+    if (recipe === 'stable') {
+      expect(new Set(u.map(Math.abs))).toEqual(new Set([2])); // ±2, none near 0
+    } else {
+      const limit = Math.sqrt(6 / 513); // uniform in ±limit, the paper's code
+      expect(Math.max(...u)).toBeLessThanOrEqual(limit);
+      expect(Math.min(...u)).toBeGreaterThanOrEqual(-limit);
+      expect(Math.max(...u)).toBeGreaterThan(0.9 * limit);
+      expect(u.filter((v) => Math.abs(v) < limit / 2).length).toBeGreaterThan(200);
+    }
+    // Both recipes: identity straight-through gradient, no constraint (the paper's code).
+    const config = layer.getConfig();
+    expect(config.signRecipe).toBe(recipe);
+    expect(config.recurrentQuantizer).toEqual({
+      className: 'HadamSignSte',
+      config: { clipValue: null },
+    });
+    expect(config.recurrentConstraint).toBeNull();
     layer.dispose();
   });
 
@@ -233,6 +253,10 @@ describe('HadamRNN', () => {
     [{ units: 16, blockSize: 3 }, 'HadamRNN: blockSize 3 is not a power of two'],
     [{ units: 16, blockSize: 32 }, 'HadamRNN: blockSize 32 does not divide the units 16'],
     [{ units: 16, activation: 'relux' }, "HadamRNN: unknown activation 'relux'"],
+    [
+      { units: 16, signRecipe: 'bop' },
+      "HadamRNN: signRecipe must be one of stable, paper, got 'bop'",
+    ],
     [
       { units: 16, kernelQuantizer: 'steSgn' },
       "HadamRNN: unknown kernelQuantizer 'steSgn'; expected one of signSte, uniformSte",

@@ -1,7 +1,8 @@
 /**
  * Drops, from the saved configs of this package's layers, the keys whose value is the layer's
- * default (null regularizers, the default initializers, quantizers and constraint): a layer built
- * from the shorter config is the same layer. The topology is most of a small model's bytes.
+ * default (null regularizers, quantizers and constraint) and the initializers (the file holds every
+ * weight): a layer built from the shorter config and loaded with those weights is the same layer.
+ * The topology is most of a small model's bytes.
  */
 import type { LayersModel, layers } from '@tensorflow/tfjs-layers';
 import { HadamRNN } from '../layers/hadam_rnn';
@@ -27,7 +28,13 @@ function defaultTwin(layer: layers.Layer): layers.Layer | null {
 const canonical = (value: unknown) =>
   JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v));
 
-/** The snake_case keys of `layer`'s config that hold their default value. */
+/** Whether a config key names an initializer: moot in a file that stores every weight. */
+const isInitializer = (key: string) => key.endsWith('Initializer');
+
+/**
+ * The snake_case keys of `layer`'s config that hold their default value, and its initializers
+ * (seeded or not): a published model is loaded with its weights, so they never run.
+ */
 function defaultKeys(layer: layers.Layer): Set<string> {
   const twin = defaultTwin(layer);
   if (twin == null) return new Set();
@@ -35,7 +42,10 @@ function defaultKeys(layer: layers.Layer): Set<string> {
   const theirs = twin.getConfig();
   // The twin is never built, so it holds no tensors to dispose.
   const keys = Object.keys(mine).filter(
-    (k) => !KEEP.has(k) && k in theirs && canonical(mine[k]) === canonical(theirs[k]),
+    (k) =>
+      !KEEP.has(k) &&
+      k in theirs &&
+      (isInitializer(k) || canonical(mine[k]) === canonical(theirs[k])),
   );
   // float32 is the dtype of a layer that names none.
   if (mine.dtype === 'float32') keys.push('dtype');

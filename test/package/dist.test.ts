@@ -106,7 +106,7 @@ console.log(JSON.stringify({ error, tf: Object.keys(globalThis.require?.cache ??
       expect(files.some((f) => f.endsWith('dist/esm/index.js'))).toBe(false);
       expect(code).toContain("'HadamardTransform'".replace(/'/g, '"'));
       for (const marker of [
-        'HadamRNN',
+        '"HadamRNN"', // the layer's class name (the kernel HadamRNNSequence is an op's)
         'HadamQuantizedDense',
         'file://',
         'from "@tensorflow/tfjs-layers"',
@@ -120,7 +120,7 @@ console.log(JSON.stringify({ error, tf: Object.keys(globalThis.require?.cache ??
         "import { hadamardTransform } from 'tfjs-hadamrnn';\nexport const f = hadamardTransform;\n",
       );
       for (const marker of [
-        'HadamRNN',
+        '"HadamRNN"', // the layer's class name (the kernel HadamRNNSequence is an op's)
         'HadamQuantizedDense',
         'file://',
         'from "@tensorflow/tfjs-layers"',

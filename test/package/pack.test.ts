@@ -188,7 +188,9 @@ it('runs the README quick start as written', () => {
   writeFileSync(join(consumer, 'quickstart.mjs'), block![1]);
   const output = run('node', ['quickstart.mjs']);
   expect(output).toMatch(/accuracy 0?\.\d+/);
-  expect(output).toMatch(/Tensor\n\s+\[\[[-\d.e]+ *, [-\d.e]+ *\],\n\s+\[[-\d.e]+ *, [-\d.e]+ *\]\]/);
+  expect(output).toMatch(
+    /Tensor\n\s+\[\[[-\d.e]+ *, [-\d.e]+ *\],\n\s+\[[-\d.e]+ *, [-\d.e]+ *\]\]/,
+  );
   expect(existsSync(join(consumer, 'my-model', 'model.json'))).toBe(true);
 }, 120_000);
 

@@ -9,6 +9,7 @@
  *   g += dy_k;  dz_t = g;  ds += g * FWHT_b(h_{k-1}) / sqrt(b);  g = FWHT_b(s * g) / sqrt(b)
  * (a masked step passes g through and gets dz_t = 0); finally dh0 = g.
  */
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import { fwht } from './fwht';
 
 /** Sizes shared by both sweeps. */
@@ -26,6 +27,20 @@ export function recurrenceShape(
   { blockSize, goBackwards }: { blockSize: number; goBackwards: boolean },
 ): RecurrenceShape {
   return { batch, steps, units, blockSize, goBackwards };
+}
+
+/**
+ * The gradient kernels' outputs (dz, ds, dh0) for a sequence with no element: zeros of their shapes,
+ * written by the GPU backends without running a program.
+ */
+export function emptyRecurrenceGrad(
+  backend: { makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo },
+  dyShape: number[],
+  { batch, units }: RecurrenceShape,
+): TensorInfo[] {
+  const zeros = (shape: number[]) =>
+    backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
+  return [zeros(dyShape), zeros([units]), zeros([batch, units])];
 }
 
 /** Index of the time step consumed at processing step k. */

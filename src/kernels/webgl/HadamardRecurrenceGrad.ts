@@ -6,7 +6,7 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { recurrenceShape, timeIndex } from '../recurrence';
+import { emptyRecurrenceGrad, recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { MaskStepsProgram } from './mask_steps_gpu';
 import { RowSumProgram } from './row_sum_gpu';
@@ -32,9 +32,7 @@ export function hadamardRecurrenceGrad({
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {
-    const zeros = (shape: number[]) =>
-      backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
-    return [zeros(inputs.dy.shape), zeros([units]), zeros([batch, units])];
+    return emptyRecurrenceGrad(backend, inputs.dy.shape, shape);
   }
   const scale = 1 / Math.sqrt(blockSize);
   const { dy, states, s, h0, mask } = inputs;

@@ -6,7 +6,7 @@ import {
   type HadamardRecurrenceGradAttrs,
   type HadamardRecurrenceGradInputs,
 } from '../names';
-import { recurrenceShape } from '../recurrence';
+import { emptyRecurrenceGrad, recurrenceShape } from '../recurrence';
 import { planChunk } from './chunk_plan';
 import { ColumnSumProgram } from './column_sum_webgpu';
 import { gradLayout, RecurrenceGradProgram } from './recurrence_grad_webgpu';
@@ -28,9 +28,7 @@ export function hadamardRecurrenceGrad({
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {
-    const zeros = (shape: number[]) =>
-      backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
-    return [zeros(inputs.dy.shape), zeros([units]), zeros([batch, units])];
+    return emptyRecurrenceGrad(backend, inputs.dy.shape, shape);
   }
   const { dy, states, s, h0, mask } = inputs;
   // Two work buffers: the carried gradient and the transformed previous state.

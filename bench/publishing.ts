@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportBits, exportModel, fileSystem, hadamRNN, quantizedDense } from '../src';
-import { modelSize } from '../src/cli/model_size';
+import { modelSize } from '../src/training/models/model_size';
 import { loadModel, type LiteModel } from '../src/lite';
 import { formatNs, formatRatio, measure, markdownTable, type BenchSection } from './harness';
 

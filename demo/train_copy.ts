@@ -9,16 +9,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN, quantizedDense, signInitializer } from '../src';
-import { useBackend } from '../src/cli/backend';
-import { ProgressBar } from '../src/cli/progress';
-import { Random } from '../src/cli/random';
+import { useBackend } from '../src/training/backend';
+import { ProgressBar } from '../src/training/progress';
+import { Random } from '../src/training/random';
 import {
   copyBaselineLoss,
   copyOneHotBatch,
   COPY_INPUT_CLASSES as INPUT_CLASSES,
   COPY_OUTPUT_CLASSES as OUTPUT_CLASSES,
   COPY_SYMBOLS,
-} from '../src/cli/tasks/copy_task';
+} from '../src/training/tasks/copy_task';
 
 /** Steps trained per `fit` call: each call gets fresh sequences. */
 const STEPS_PER_FIT = 25;

@@ -7,7 +7,7 @@ import '../src';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel } from '@tensorflow/tfjs-layers';
-import { COPY_OUTPUT_CLASSES, COPY_SYMBOLS, copyTask } from '../src/cli/tasks/copy_task';
+import { COPY_OUTPUT_CLASSES, COPY_SYMBOLS, copyTask } from '../src/training/tasks/copy_task';
 import { fileSystem } from '../src/io/register';
 
 const BATCH = 32;

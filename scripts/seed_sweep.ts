@@ -20,16 +20,16 @@ import '../src';
 import type { Variable } from '@tensorflow/tfjs-core';
 import { dispose } from '@tensorflow/tfjs-core';
 import { parseTrainArgs } from '../src/cli/args';
-import { useBackend } from '../src/cli/backend';
-import { buildModel } from '../src/cli/models';
-import { makeTask } from '../src/cli/run_train';
+import { useBackend } from '../src/training/backend';
+import { buildModel } from '../src/training/models/build_model';
+import { makeTask } from '../src/training/tasks/make_task';
 import {
   evaluate,
   ScheduledAdam,
   stepsPerEpoch,
   trainableVariables,
   trainStep,
-} from '../src/cli/trainer';
+} from '../src/training/trainer';
 
 /** One curve point: means over the K steps up to `step`. */
 interface Point {

@@ -1,9 +1,9 @@
 /**
- * The copy task's data for the page: the sequences of src/cli/tasks/copy_task.ts (the same
+ * The copy task's data for the page: the sequences of src/training/tasks/copy_task.ts (the same
  * generator as the CLI and `npm run demo`), one-hot encoded for a model of [T, 10] inputs and 9
  * softmax outputs per step.
  */
-import { Random } from '../../src/cli/random';
+import { Random } from '../../src/training/random';
 import {
   COPY_ALPHABET,
   COPY_INPUT_CLASSES as INPUT_CLASSES,
@@ -12,7 +12,7 @@ import {
   copyOneHotBatch as copyBatch,
   copySequences,
   oneHotCodes,
-} from '../../src/cli/tasks/copy_task';
+} from '../../src/training/tasks/copy_task';
 
 export { COPY_SYMBOLS, INPUT_CLASSES, OUTPUT_CLASSES, copyBatch, oneHotCodes };
 

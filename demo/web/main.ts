@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { copyBaselineLoss } from '../../src/cli/tasks/copy_task';
+import { copyBaselineLoss } from '../../src/training/tasks/copy_task';
 import { COPY_SYMBOLS, copyExample, type CopyExample } from './copy_data';
 import { drawLossCurve, drawSignGrid, SIGN_COLOURS } from './draw';
 import {

@@ -4,7 +4,7 @@
  * the loss curve and answering clicks.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../../src/cli/random';
+import { Random } from '../../src/training/random';
 import { copyBatch } from './copy_data';
 
 /** Options of {@link trainCopyModel}. */

@@ -6,9 +6,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../export/export_model';
 import { fileSystem } from '../io/register';
-import { modelSize } from './model_size';
-import type { ProgressSink } from './progress';
-import { useBackend } from './backend';
+import { useBackend } from '../training/backend';
+import { modelSize } from '../training/models/model_size';
+import type { ProgressSink } from '../training/progress';
 
 /** Help text of the export command. */
 export const EXPORT_USAGE = `Usage: tfjs-hadamrnn export <model.json or folder> --format <format> --out <dir>

@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ProgressSink } from '../training/progress';
 import { parseTrainArgs, USAGE } from './args';
 import { EXPORT_USAGE, parseExportArgs, runExport } from './export_command';
-import type { ProgressSink } from './progress';
 import { runTrain } from './run_train';
 
 /** Runs the CLI with `argv` (the arguments after the command name). */

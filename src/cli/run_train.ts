@@ -5,19 +5,23 @@
  */
 import { join } from 'node:path';
 import '../index';
-import { TASK_DEFAULTS, type TrainOptions } from './args';
-import { useBackend } from './backend';
-import { hasCheckpoint, loadBestModel, loadCheckpoint, readCheckpointState } from './checkpoint';
-import { buildModel } from './models';
-import { modelSize } from './model_size';
-import type { ProgressSink } from './progress';
-import { ProgressBar } from './progress';
-import { runMetrics, writeReport, type RunMetrics } from './report';
-import { copyTask } from './tasks/copy_task';
-import { mnistTask } from './tasks/mnist_task';
-import type { Task, TaskName } from './tasks/task';
-import { evaluate, ScheduledAdam, train } from './trainer';
-import type { Score, TrainState } from './train_state';
+import { useBackend } from '../training/backend';
+import {
+  hasCheckpoint,
+  loadBestModel,
+  loadCheckpoint,
+  readCheckpointState,
+} from '../training/checkpoint';
+import { buildModel } from '../training/models/build_model';
+import { modelSize } from '../training/models/model_size';
+import type { ProgressSink } from '../training/progress';
+import { ProgressBar } from '../training/progress';
+import { runMetrics, writeReport, type RunMetrics } from '../training/report';
+import { makeTask } from '../training/tasks/make_task';
+import type { Task, TaskName } from '../training/tasks/task';
+import { TASK_DEFAULTS, type TrainOptions } from '../training/train_options';
+import { evaluate, ScheduledAdam, train } from '../training/trainer';
+import type { Score, TrainState } from '../training/train_state';
 
 /** Options that define the model and its data: a resume refuses to change them. */
 const RUN_DEFINING: (keyof TrainOptions)[] = [
@@ -35,19 +39,6 @@ const RUN_DEFINING: (keyof TrainOptions)[] = [
 
 /** Options that belong to one session, never read back from a checkpoint. */
 const SESSION_ONLY: (keyof TrainOptions)[] = ['out', 'resume', 'given'];
-
-/** The task of `options`. */
-export function makeTask(options: TrainOptions): Task {
-  if (options.task === 'copy') {
-    return copyTask({ timeSteps: options.T, seed: options.seed, evalSize: options.evalSize });
-  }
-  return mnistTask({
-    permuted: options.task === 'pmnist',
-    seed: options.seed,
-    trainSize: options.trainSize,
-    evalSize: options.evalSize,
-  });
-}
 
 /**
  * The options of a resumed run: those given on the command line, the checkpoint's for the others

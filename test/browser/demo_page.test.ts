@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildDemoPage, REPO_ROOT, serveDemoPage } from '../../demo/web/build';
-import { Random } from '../../src/cli/random';
-import { copySequences } from '../../src/cli/tasks/copy_task';
+import { Random } from '../../src/training/random';
+import { copySequences } from '../../src/training/tasks/copy_task';
 import { launchChromium, type Chromium } from './chromium';
 import type { StaticServer } from './server';
 

@@ -1,4 +1,5 @@
-import { parseTrainArgs, TASK_DEFAULTS } from '../../src/cli/args';
+import { parseTrainArgs } from '../../src/cli/args';
+import { TASK_DEFAULTS } from '../../src/training/train_options';
 
 describe('parseTrainArgs', () => {
   it('gives the paper settings per task', () => {

@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadCheckpoint, readCheckpointState, saveCheckpoint } from '../../src/cli/checkpoint';
+import { loadCheckpoint, readCheckpointState, saveCheckpoint } from '../../src/training/checkpoint';
 import { main } from '../../src/cli/main';
-import { nonFiniteStep, ScheduledAdam, trainableVariables } from '../../src/cli/trainer';
-import { TASK_DEFAULTS } from '../../src/cli/args';
-import type { Batch } from '../../src/cli/tasks/task';
+import { nonFiniteStep, ScheduledAdam, trainableVariables } from '../../src/training/trainer';
+import { TASK_DEFAULTS } from '../../src/training/train_options';
+import type { Batch } from '../../src/training/tasks/task';
 import { bundleScript, killAfterReady, seededRandom } from '../harness/kill_loop';
 import * as tfl from '@tensorflow/tfjs-layers';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@tensorflow/tfjs-core';
 import { main } from '../../src/cli/main';
-import type { RunMetrics } from '../../src/cli/report';
+import type { RunMetrics } from '../../src/training/report';
 
 // The harness still learns: a scaled-down copy task (T = 30, 32 units, 300 steps at a higher lr
 // than the paper's) must end below the copy baseline 10 ln 8 / T and recall symbols well above

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@tensorflow/tfjs-core';
 import { main, packageVersion } from '../../src/cli/main';
-import { mnistDataDir } from '../../src/cli/tasks/mnist_task';
-import type { RunMetrics } from '../../src/cli/report';
-import type { TrainState } from '../../src/cli/train_state';
+import { mnistDataDir } from '../../src/training/tasks/mnist_task';
+import type { RunMetrics } from '../../src/training/report';
+import type { TrainState } from '../../src/training/train_state';
 
 /** Runs the CLI, returning its exit code and everything it wrote to the sink. */
 async function cli(...argv: string[]): Promise<{ code: number; output: string }> {

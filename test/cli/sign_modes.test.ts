@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseTrainArgs } from '../../src/cli/args';
-import { buildModel } from '../../src/cli/models';
-import { makeTask } from '../../src/cli/run_train';
+import { buildModel } from '../../src/training/models/build_model';
+import { makeTask } from '../../src/training/tasks/make_task';
 import type { HadamRNN } from '../../src/layers/hadam_rnn';
 
 // --signs picks HadamRNN's sign recipe: 'trained' the layer's default ('stable', u = ±2), 'paper'

@@ -6,7 +6,7 @@
 import { crc32 as zlibCrc32 } from 'zlib';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportBits, hadamRNN, quantizedDense } from '../../src/index';
-import { modelSize } from '../../src/cli/model_size';
+import { modelSize } from '../../src/training/models/model_size';
 import { referenceSign, referenceUniform } from '../reference/quantize';
 import { BASE, fixtureModel, type Fixture } from './fixtures';
 

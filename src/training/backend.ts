@@ -6,7 +6,11 @@
  * application's tfjs is older than the newest backend, whose tfjs-core peer is an exact version.
  */
 import { findBackend, getBackend, setBackend } from '@tensorflow/tfjs-core';
-import type { BackendName } from './args';
+
+/** Backends a training run can use in Node. */
+export const BACKEND_NAMES = ['cpu', 'wasm'] as const;
+/** One of {@link BACKEND_NAMES}. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 const PACKAGES: Record<BackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',

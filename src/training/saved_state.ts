@@ -9,7 +9,7 @@ import { countNonFinite } from '../io/finite';
 import { join, type JsonChecker, type JsonObject } from '../io/json_checker';
 import { checkWeightsManifest } from '../io/weights_manifest';
 import { formatShape } from '../ops/validate';
-import { checkOptionValues } from './args';
+import { checkOptionValues } from './train_options';
 import type { EpochRecord, Score, StepRecord, TrainState } from './train_state';
 
 /** A checkpoint's state.json: the run's state and the specs of the optimizer's weights. */

@@ -5,14 +5,13 @@
  */
 import { dispose, tensor2d } from '@tensorflow/tfjs-core';
 import { initializers, layers, sequential, type LayersModel } from '@tensorflow/tfjs-layers';
-import { hadamRNN } from '../layers/hadam_rnn';
-import { signInitializer } from '../layers/hadam_rnn_cell';
-import { quantizedDense } from '../layers/quantized_dense';
-import { UniformSte } from '../quantizers/uniform_ste';
+import { hadamRNN } from '../../layers/hadam_rnn';
+import { signInitializer } from '../../layers/hadam_rnn_cell';
+import { quantizedDense } from '../../layers/quantized_dense';
+import { UniformSte } from '../../quantizers/uniform_ste';
+import type { Task } from '../tasks/task';
 import { orthogonalMatrix } from './orthogonal_init';
 import { OrthogonalRNN } from './orthogonal_rnn';
-import type { SignMode } from './args';
-import type { Task } from './tasks/task';
 
 /** Names accepted by `--model`. */
 export const MODEL_NAMES = [
@@ -25,6 +24,12 @@ export const MODEL_NAMES = [
 ] as const;
 /** One of {@link MODEL_NAMES}. */
 export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** Values of `--signs`: HadamRNN's sign vector u trained with the layer's default ('stable')
+ * recipe, trained with the paper's recipe, or fixed at its random initialization. */
+export const SIGN_MODES = ['trained', 'paper', 'fixed'] as const;
+/** One of {@link SIGN_MODES}. */
+export type SignMode = (typeof SIGN_MODES)[number];
 
 /** What shapes a model besides the task. */
 export interface ModelOptions {

@@ -1,5 +1,5 @@
-import { niceTicks, smooth, svgChart } from '../../src/cli/svg_plot';
-import { formatDuration, formatProgress, ProgressBar } from '../../src/cli/progress';
+import { niceTicks, smooth, svgChart } from '../../src/training/svg_plot';
+import { formatDuration, formatProgress, ProgressBar } from '../../src/training/progress';
 
 describe('svg plot', () => {
   it('picks round ticks', () => {

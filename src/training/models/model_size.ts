@@ -5,9 +5,9 @@
  * (one float) is not counted, as in the paper. Full-precision baselines are all 32 bits.
  */
 import type { LayerVariable, LayersModel } from '@tensorflow/tfjs-layers';
-import { HadamRNN } from '../layers/hadam_rnn';
-import { QuantizedDense } from '../layers/quantized_dense';
-import type { QuantizedProjection } from '../layers/quantized_projection';
+import { HadamRNN } from '../../layers/hadam_rnn';
+import { QuantizedDense } from '../../layers/quantized_dense';
+import type { QuantizedProjection } from '../../layers/quantized_projection';
 
 /** One weight's share of the size. */
 export interface WeightSize {

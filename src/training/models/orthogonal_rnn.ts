@@ -27,7 +27,7 @@ import {
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { Random } from './random';
+import { Random } from '../random';
 
 /** Taylor terms of the scaled exponential; with ‖A/2^s‖_F ≤ 1/2 the truncation error is
  * below 0.5^13 / 13! ≈ 2e-14, far under float32 rounding. */

@@ -4,7 +4,7 @@
  * 128×512 LSTM kernel on the cpu backend (and needs the chained-ops registration of the tfjs union
  * package); modified Gram-Schmidt on Float64Arrays does the same job in milliseconds.
  */
-import { Random } from './random';
+import { Random } from '../random';
 
 /** A standard normal draw (Box-Muller). */
 function gaussian(random: Random): number {

@@ -1,8 +1,8 @@
 import { sequential, layers } from '@tensorflow/tfjs-layers';
-import { buildModel } from '../../src/cli/models';
-import { modelSize } from '../../src/cli/model_size';
-import { copyTask } from '../../src/cli/tasks/copy_task';
-import '../../src/index';
+import { buildModel } from '../../../src/training/models/build_model';
+import { modelSize } from '../../../src/training/models/model_size';
+import { copyTask } from '../../../src/training/tasks/copy_task';
+import '../../../src/index';
 
 const task = copyTask({ timeSteps: 30, seed: 1, evalSize: 1 });
 

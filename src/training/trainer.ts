@@ -18,7 +18,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { countNonFinite } from '../io/finite';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { TrainOptions } from './args';
+import type { TrainOptions } from './train_options';
 import { saveBestModel, saveCheckpoint } from './checkpoint';
 import { correctCount, ScoreMeter, taskLoss } from './objective';
 import type { ProgressBar } from './progress';

@@ -1,6 +1,6 @@
 import { memory } from '@tensorflow/tfjs-core';
-import { copyBaselineLoss, copySequences, copyTask } from '../../../src/cli/tasks/copy_task';
-import { Random } from '../../../src/cli/random';
+import { copyBaselineLoss, copySequences, copyTask } from '../../../src/training/tasks/copy_task';
+import { Random } from '../../../src/training/random';
 
 describe('copy task', () => {
   it('lays out symbols, blanks, marker and targets as in the paper code', () => {

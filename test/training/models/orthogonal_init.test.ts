@@ -1,4 +1,4 @@
-import { orthogonalMatrix } from '../../src/cli/orthogonal_init';
+import { orthogonalMatrix } from '../../../src/training/models/orthogonal_init';
 
 /** Gram matrix of the rows (byRows) or columns of a row-major [rows, cols] matrix. */
 function gram(m: Float32Array, rows: number, cols: number, byRows: boolean): number[] {

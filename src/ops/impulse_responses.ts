@@ -10,6 +10,8 @@
  * the matMul's prepared right operand, which costs more to prepare than the product itself. The
  * matMul does the input projection's multiply-adds, so with the responses at hand the recurrence
  * over the batch is saved, and no [batch, T, n] tensor is written (docs/benchmarks.md, wasm).
+ * Internal: the layer calls it with its own weights, which its constructor and build have checked;
+ * the transform and recurrence ops check the signs and the block size again.
  */
 import {
   add,
@@ -22,13 +24,11 @@ import {
   sum,
   tidy,
   transpose,
-  util,
   zeros,
   type Tensor1D,
   type Tensor2D,
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
-import { checkPositiveInteger, checkShape, formatShape } from '../common/validate';
 import { hadamardRecurrence } from './hadamard_recurrence';
 import { hadamardTransform } from './hadamard_transform';
 
@@ -62,7 +62,7 @@ export interface ImpulseResponses {
  * @param kernel The input kernel as applied (quantized), [K, n].
  * @param bias The bias [n], or null for none.
  * @param signs The signs s of W, [n].
- * @param steps T, a positive integer.
+ * @param steps T, at least 1.
  * @param options `blockSize` (default n) and `goBackwards` (default false).
  */
 export function impulseResponses(
@@ -72,16 +72,7 @@ export function impulseResponses(
   steps: number,
   options: ImpulseResponseOptions = {},
 ): ImpulseResponses {
-  const api = 'impulseResponses';
-  util.assert(
-    kernel.rank === 2,
-    () => `${api}: kernel must have rank 2 [K, n], got shape ${formatShape(kernel.shape)}`,
-  );
   const [inputDim, units] = kernel.shape;
-  if (bias != null) {
-    checkShape(api, 'bias', bias.shape, [units]);
-  }
-  checkPositiveInteger(api, 'steps', steps);
   const { blockSize, goBackwards = false } = options;
   const [inputs, biasResponse] = tidy(() => {
     // The bias is the kernel row of a constant input 1.
@@ -111,12 +102,6 @@ export function impulseResponses(
  */
 export function lastStateFromResponses(x: Tensor3D, responses: ImpulseResponses): Tensor2D {
   const [batch, steps, inputDim] = x.shape;
-  const rows = responses.inputs.shape[0];
-  util.assert(
-    x.rank === 3 && inputDim * steps === rows,
-    () =>
-      `lastStateFromResponses: inputs of shape ${formatShape(x.shape)} do not match responses of ${rows} rows (K·T)`,
-  );
   return tidy(() => {
     // [batch, K·T] with column k·T + t = x_{t,k}, the responses' row order.
     const flat = reshape(transpose(x, [0, 2, 1]), [batch, inputDim * steps]);

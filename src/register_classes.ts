@@ -1,5 +1,6 @@
 /** Registers every serializable class of this package with tfjs, under its prefixed className. */
 import { serialization } from '@tensorflow/tfjs-core';
+import { hasOwn } from './common/validate';
 import { WeightClip } from './constraints/weight_clip';
 import { RandomSigns } from './initializers/random_signs';
 import { HadamRNN } from './layers/hadam_rnn';
@@ -21,7 +22,7 @@ export const serializableClasses = [
 
 for (const cls of serializableClasses) {
   const registered = serialization.SerializationMap.getMap().classNameMap;
-  if (!Object.prototype.hasOwnProperty.call(registered, cls.className)) {
+  if (!hasOwn(registered, cls.className)) {
     serialization.registerClass(
       cls as unknown as serialization.SerializableConstructor<serialization.Serializable>,
     );

@@ -7,6 +7,7 @@
  * number/boolean/string...", "Unknown layer: HadamRNN").
  */
 import { env, Environment, serialization, version_core } from '@tensorflow/tfjs-core';
+import { hasOwn } from './common/validate';
 
 /**
  * Throws naming the tfjs-core versions loaded and the fix, if another tfjs-core copy created the
@@ -20,11 +21,7 @@ export function checkSingleTfjsCore(layersVersion: string | null): void {
   const engineIsOurs = env() instanceof Environment;
   // tfjs-layers registers its layers, such as Dense, in the tfjs-core copy it imports.
   const layersAreOurs =
-    layersVersion == null ||
-    Object.prototype.hasOwnProperty.call(
-      serialization.SerializationMap.getMap().classNameMap,
-      'Dense',
-    );
+    layersVersion == null || hasOwn(serialization.SerializationMap.getMap().classNameMap, 'Dense');
   if (engineIsOurs && layersAreOurs) {
     return;
   }

@@ -1,7 +1,7 @@
 import { clipByValue, serialization, tidy, type Tensor } from '@tensorflow/tfjs-core';
-import { describeValue } from '../ops/validate';
-import { ConstraintBase } from '../layers/tfjs_bases';
-import { rejectUnknownArgs } from '../layers/config_keys';
+import { describeValue } from '../common/validate';
+import { ConstraintBase } from '../common/tfjs_bases';
+import { soleOption } from '../common/strict_args';
 
 /** Arguments of {@link WeightClip}. */
 export interface WeightClipArgs {
@@ -26,13 +26,14 @@ export interface WeightClipArgs {
 export class WeightClip extends ConstraintBase {
   /** The name this class is registered and serialized under. */
   static readonly className = 'HadamWeightClip';
+  /** The identifier configs and resolvers accept for it. */
+  static readonly identifier = 'weightClip';
   /** Half-width of the box [-clipValue, clipValue]. */
   readonly clipValue: number;
 
   constructor(args: WeightClipArgs = {}) {
     super();
-    rejectUnknownArgs('WeightClip', args, ['clipValue']);
-    this.clipValue = args.clipValue ?? 1;
+    this.clipValue = soleOption('WeightClip', args, 'clipValue', 1);
     if (!(typeof this.clipValue === 'number' && this.clipValue > 0)) {
       throw new Error(
         `WeightClip: clipValue must be a positive number, got ${describeValue(this.clipValue)}`,

@@ -10,8 +10,8 @@ import {
   type DataType,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { describeValue } from '../ops/validate';
-import { InitializerBase } from '../layers/tfjs_bases';
+import { describeValue } from '../common/validate';
+import { InitializerBase } from '../common/tfjs_bases';
 
 /** Arguments of {@link RandomSigns}. */
 export interface RandomSignsArgs {
@@ -34,6 +34,8 @@ export interface RandomSignsArgs {
 export class RandomSigns extends InitializerBase {
   /** The name this class is registered and serialized under. */
   static readonly className = 'HadamRandomSigns';
+  /** The identifier configs and resolvers accept for it. */
+  static readonly identifier = 'randomSigns';
   /** |value| of every entry. */
   readonly magnitude: number;
   /** Seed of the signs, or null. */

@@ -3,7 +3,7 @@
  * API, the file, where in the file the value sits, what was found and what was expected:
  * `fileSystem: /models/a/model.json: weightsManifest[0].paths must be an array, got 'x.bin'`.
  */
-import { describeValue } from '../ops/validate';
+import { describeValue, hasOwn } from '../common/validate';
 
 /** A plain JSON object (never an array or null). */
 export type JsonObject = Record<string, unknown>;
@@ -63,7 +63,7 @@ export class JsonChecker {
     where: string,
     check: (value: unknown, where: string) => T,
   ): T | undefined {
-    const value = Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+    const value = hasOwn(object, key) ? object[key] : undefined;
     return value === undefined ? undefined : check(value, join(where, key));
   }
 

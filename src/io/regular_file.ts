@@ -103,17 +103,13 @@ export async function readOpenedFile(
   }
 }
 
-/** {@link openRegularFile} then {@link readOpenedFile}: the whole file, checked. */
+/** {@link openRegularFile} then {@link readOpenedFile}, with openRegularFile's arguments: the
+ * whole file, checked. */
 export async function readRegularFile(
-  node: NodeFileSystem,
-  check: JsonChecker,
-  file: string,
-  folder: string,
-  maxBytes: number,
-  subject = '',
+  ...args: Parameters<typeof openRegularFile>
 ): Promise<Uint8Array> {
-  const opened = await openRegularFile(node, check, file, folder, maxBytes, subject);
-  return readOpenedFile(check, opened, subject);
+  const [, check, , , , subject] = args;
+  return readOpenedFile(check, await openRegularFile(...args), subject);
 }
 
 /** Bytes decoded as UTF-8 text, refused (never quoted) when they are not. */

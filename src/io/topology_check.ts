@@ -11,7 +11,7 @@
 import { engine, io, tidy, zeros, type DataType, type Variable } from '@tensorflow/tfjs-core';
 import { layers, models, type LayersModel } from '@tensorflow/tfjs-layers';
 import type { PyJsonDict } from '@tensorflow/tfjs-layers/dist/keras_format/types';
-import { formatShape } from '../ops/validate';
+import { formatShape } from '../common/validate';
 import type { JsonChecker } from './json_checker';
 import { DTYPE_BYTES } from './weights_manifest';
 

@@ -3,6 +3,7 @@
  * byte length each group of shards must have, and shard paths that stay inside the model folder.
  */
 import type { io } from '@tensorflow/tfjs-core';
+import { hasOwn } from '../common/validate';
 import { describeJson, join, type JsonChecker } from './json_checker';
 
 /** Bytes per value of each weight dtype a layers model can hold. */
@@ -29,8 +30,6 @@ export interface ManifestGroup {
   weights: io.WeightsManifestEntry[];
   byteLength: number;
 }
-
-const hasOwn = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
  * Checks `value` as a weights manifest and returns its groups with their byte lengths.

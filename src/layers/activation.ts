@@ -6,7 +6,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { ActivationIdentifier } from '@tensorflow/tfjs-layers/dist/keras_format/activation_config';
-import { describeValue } from '../ops/validate';
+import { describeValue } from '../common/validate';
 
 /** An elementwise activation and the identifier it serializes as. */
 export interface Activation {

@@ -17,7 +17,6 @@ import {
   util,
   type GradSaveFunc,
   type Tensor,
-  type Tensor1D,
   type Tensor2D,
   type Tensor3D,
 } from '@tensorflow/tfjs-core';
@@ -25,18 +24,20 @@ import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { DisposeResult } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { hadamRNNSequence, type SequenceWeights } from '../ops/hadam_rnn_sequence';
+import { hadamRNNSequence } from '../ops/hadam_rnn_sequence';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
-import {
-  ImpulseResponseCache,
-  impulseResponses,
-  lastStateFromResponses,
-  responsesArePreferable,
-} from './impulse_responses';
-import { checkBoolean, describeValue, formatShape, toFloatTensor } from '../ops/validate';
-import { rejectUnknownKeys, type RefusedKeys } from './config_keys';
+import { impulseResponses, lastStateFromResponses } from '../ops/impulse_responses';
+import { ImpulseResponseCache, responsesArePreferable } from './impulse_response_cache';
+import { checkBoolean, describeValue, formatShape, toFloatTensor } from '../common/validate';
+import type { RefusedKeys } from '../common/strict_args';
+import { rejectUnknownKeys, strictFromConfig } from './config_keys';
 import { checkWeightsToSet } from './weights';
-import { HADAM_RNN_CELL_KEYS, HadamRNNCell, type HadamRNNCellArgs } from './hadam_rnn_cell';
+import {
+  HADAM_RNN_CELL_KEYS,
+  HadamRNNCell,
+  type HadamRNNCellArgs,
+  type SequenceTerms,
+} from './hadam_rnn_cell';
 
 const RNN_BOOLEANS = [
   'returnSequences',
@@ -78,7 +79,7 @@ export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, '
    * not stateful) runs. 'recurrence' (default): the fused recurrence, as in training; every
    * predict of the same inputs gives bit-identical results. 'impulseResponses': from the second
    * call with unchanged weights and T, one matMul of the inputs with kept impulse responses W^j U
-   * (src/layers/impulse_responses.ts), used when the batch is larger than the number of inputs:
+   * (src/ops/impulse_responses.ts), used when the batch is larger than the number of inputs:
    * 1.3× faster on wasm at 128 units, T = 1000, batch 32 (`npm run bench -- wasm_inference`), but
    * the first call (recurrence) and the later ones (matMul) sum in different orders, so their
    * float32 results differ in the last bits.
@@ -123,7 +124,7 @@ export class HadamRNN extends RNN {
   readonly dropout: number;
   /** How inference of the last state alone runs. */
   readonly inference: HadamRNNInference;
-  /** Impulse responses for inference of the last state (src/layers/impulse_responses.ts). */
+  /** Impulse responses for inference of the last state (src/ops/impulse_responses.ts). */
   private readonly responseCache = new ImpulseResponseCache();
 
   constructor(args: HadamRNNArgs) {
@@ -176,6 +177,7 @@ export class HadamRNN extends RNN {
           `${api}: inputs must have rank 3 [batch, T, features], got shape ${formatShape(inputsAsGiven.shape)}`,
       );
       const training = kwargs?.training as boolean | undefined;
+      const terms = this.cell.sequenceTerms();
       const x =
         training === true && this.dropout > 0
           ? dropInputs(inputsAsGiven, this.dropout)
@@ -185,80 +187,60 @@ export class HadamRNN extends RNN {
         !this.stateful && statesFromInputs.length === 0 && kwargs?.initialState == null;
       const lastStateAlone = !this.returnSequences && !training && mask == null && fromZeros;
       if (lastStateAlone && this.inference === 'impulseResponses') {
-        const lastState = this.lastStateFromResponses(x);
+        const lastState = this.lastStateFromResponses(x, terms);
         if (lastState != null) {
-          const output = this.cell.activation.apply(lastState);
+          const output = terms.activation.apply(lastState);
           return this.returnState ? [output, lastState] : output;
         }
       }
-      const h0 = this.initialStateFor(x, statesFromInputs, kwargs?.initialState);
+      const h0 = this.initialStateFor(x, terms.units, statesFromInputs, kwargs?.initialState);
       if (this.returnSequences && !this.returnState && !this.stateful && !training) {
         // Inference on wasm: projection, recurrence and activation in one pass (no gradient).
-        const outputs = hadamRNNSequence(x, () => this.sequenceWeights(), h0, mask, {
-          blockSize: this.cell.blockSize,
+        const outputs = hadamRNNSequence(x, terms.appliedWeights, h0, mask, {
+          blockSize: terms.blockSize,
           goBackwards: this.goBackwards,
-          activation: this.cell.activation.identifier,
+          activation: terms.activation.identifier,
         });
         if (outputs != null) {
           return outputs;
         }
       }
-      const states = hadamardRecurrence(
-        this.cell.projection.apply(x) as Tensor3D,
-        this.cell.recurrentSigns(),
-        h0,
-        { blockSize: this.cell.blockSize, goBackwards: this.goBackwards, mask },
-      );
+      const states = hadamardRecurrence(terms.inputTerms(x), terms.signs(), h0, {
+        blockSize: terms.blockSize,
+        goBackwards: this.goBackwards,
+        mask,
+      });
       const steps = states.shape[1];
       if (this.returnSequences && !this.returnState && !this.stateful) {
-        return this.cell.activation.apply(states); // the common case: no slice on the tape
+        return terms.activation.apply(states); // the common case: no slice on the tape
       }
       const lastState = steps === 0 ? h0 : lastStep(states);
       if (this.stateful) {
         this.resetStates([lastState], training);
       }
-      const output = this.cell.activation.apply(this.returnSequences ? states : lastState);
+      const output = terms.activation.apply(this.returnSequences ? states : lastState);
       return this.returnState ? [output, lastState] : output;
     });
   }
 
-  /** The weights the fused every-step kernel reads: dequantized kernel, bias and signs. */
-  private sequenceWeights(): SequenceWeights {
-    const { projection } = this.cell;
-    return {
-      kernel: projection.effectiveKernel() as Tensor2D,
-      bias: (projection.bias?.read() as Tensor1D | undefined) ?? null,
-      s: this.cell.recurrentSigns(),
-    };
-  }
-
   /**
    * Inference of the last state alone, from zeros and without a mask: through the impulse
-   * responses (src/layers/impulse_responses.ts) when they cost less than the recurrence over the
+   * responses (src/ops/impulse_responses.ts) when they cost less than the recurrence over the
    * batch; null otherwise. Training keeps the recurrence, whose gradient is one fused kernel.
    */
-  private lastStateFromResponses(x: Tensor3D): Tensor2D | null {
-    const { projection, units, blockSize, recurrentKernel } = this.cell;
-    if (!responsesArePreferable(x.shape, units)) {
+  private lastStateFromResponses(x: Tensor3D, terms: SequenceTerms): Tensor2D | null {
+    if (!responsesArePreferable(x.shape, terms.units)) {
       return null;
     }
-    const weights = [projection.kernel, projection.bias, recurrentKernel].map(
-      (w) => w?.read().dataId,
-    );
     const steps = x.shape[1];
-    const key = [getBackend(), steps, this.goBackwards, ...weights];
-    const responses = this.responseCache.lookup(key, () =>
-      impulseResponses(
-        {
-          kernel: projection.effectiveKernel() as Tensor2D,
-          bias: (projection.bias?.read() as Tensor1D | undefined) ?? null,
-          signs: this.cell.recurrentSigns(),
-          blockSize,
-          goBackwards: this.goBackwards,
-        },
-        steps,
-      ),
-    );
+    const key = [getBackend(), steps, this.goBackwards, ...terms.weightIds()];
+    const responses = this.responseCache.lookup(key, () => {
+      const { kernel, bias, s } = terms.appliedWeights();
+      return impulseResponses(kernel, bias, s, steps, {
+        blockSize: terms.blockSize,
+        goBackwards: this.goBackwards,
+      });
+    });
     return responses == null ? null : lastStateFromResponses(x, responses);
   }
 
@@ -269,19 +251,24 @@ export class HadamRNN extends RNN {
   }
 
   /** The state to start from: given with the inputs, in kwargs, kept (stateful) or zeros. */
-  private initialStateFor(x: Tensor3D, fromInputs: Tensor[], fromKwargs: unknown): Tensor2D {
+  private initialStateFor(
+    x: Tensor3D,
+    units: number,
+    fromInputs: Tensor[],
+    fromKwargs: unknown,
+  ): Tensor2D {
     const api = this.getClassName();
     let initial: Tensor | Tensor[] | undefined =
       fromInputs.length > 0 ? fromInputs : (fromKwargs as Tensor | Tensor[] | undefined);
     if (initial == null) {
       // Zeros of [batch, units] directly: tfjs's getInitialState builds them from a tensor of the
       // whole input's shape.
-      initial = this.stateful ? this.states_ : zeros([x.shape[0], this.cell.units]);
+      initial = this.stateful ? this.states_ : zeros([x.shape[0], units]);
     }
     const list = Array.isArray(initial) ? initial : [initial];
     util.assert(list.length === 1, () => `${api}: expects 1 initial state, got ${list.length}`);
     const h0 = toFloatTensor(list[0], 'initialState', api) as Tensor2D;
-    const expected = [x.shape[0], this.cell.units];
+    const expected = [x.shape[0], units];
     util.assert(
       util.arraysEqual(h0.shape, expected),
       () =>
@@ -295,13 +282,8 @@ export class HadamRNN extends RNN {
     return { ...super.getConfig(), dropout: this.dropout, inference: this.inference };
   }
 
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    rejectUnknownKeys(HadamRNN.className, config, HADAM_RNN_KEYS, REFUSED_KEYS);
-    return new cls(config);
-  }
+  /** Builds the layer from `config` after rejecting unknown keys. */
+  static override fromConfig = strictFromConfig(HadamRNN.className, HADAM_RNN_KEYS, REFUSED_KEYS);
 }
 
 function checkDropout(api: string, rate: unknown): number {

@@ -8,12 +8,20 @@ import {
   type Tensor,
   type Tensor1D,
   type Tensor2D,
+  type Tensor3D,
 } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { hadamardTransform } from '../ops/hadamard_transform';
-import { checkBoolean, describeValue, resolveBlockSize, toFloatTensor } from '../ops/validate';
+import type { SequenceWeights } from '../ops/hadam_rnn_sequence';
+import {
+  checkBoolean,
+  checkPositiveInteger,
+  describeValue,
+  resolveBlockSize,
+  toFloatTensor,
+} from '../common/validate';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { SignSte } from '../quantizers/sign_ste';
 import { RandomSigns } from '../initializers/random_signs';
@@ -23,16 +31,10 @@ import {
   QuantizedProjection,
   type QuantizedProjectionArgs,
 } from './quantized_projection';
-import { rejectUnknownKeys } from './config_keys';
-import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
-import {
-  ConstraintBase,
-  InitializerBase,
-  RegularizerBase,
-  type Constraint,
-  type Initializer,
-  type Regularizer,
-} from './tfjs_bases';
+import { rejectUnknownKeys, strictFromConfig } from './config_keys';
+import { serializeObject, type ObjectIdentifier } from '../common/resolve';
+import type { Constraint, Initializer, Regularizer } from '../common/tfjs_bases';
+import { resolveConstraint, resolveInitializer, resolveRegularizer } from './resolve';
 import { addLayerWeight } from './weights';
 
 /** Config keys of a HadamRNNCell, in getConfig order (after the generic layer keys). */
@@ -77,6 +79,29 @@ export function signInitializer(recipe: SignRecipe, units: number, seed?: number
     return initializers.randomUniform({ minval: -limit, maxval: limit, seed });
   }
   return new RandomSigns({ magnitude: STABLE_SIGN_MAGNITUDE, seed });
+}
+
+/**
+ * What the {@link HadamRNN} layer needs to run a {@link HadamRNNCell} over a whole sequence
+ * ({@link HadamRNNCell.sequenceTerms}): the layer reads nothing else of its cell.
+ */
+export interface SequenceTerms {
+  /** Size n of the state. */
+  readonly units: number;
+  /** Block size b of W. */
+  readonly blockSize: number;
+  /** Activation of the outputs. */
+  readonly activation: Activation;
+  /** The input terms z_t = x_t · Q(U) + b of every step of `x` [batch, T, inputDim], [batch, T, n],
+   * as one matMul. */
+  inputTerms(x: Tensor3D): Tensor3D;
+  /** The signs s = Q(u), differentiable with respect to u by the STE. */
+  signs(): Tensor1D;
+  /** The weights as applied: the dequantized kernel, the bias (null without) and the signs. */
+  appliedWeights(): SequenceWeights;
+  /** The data ids of the latent weights (kernel, bias, u): they change on every assign, so they
+   * key what is computed from the weights and kept. */
+  weightIds(): unknown[];
 }
 
 /** Largest number of units accepted (2^24): far beyond any practical RNN, and safe for int32 math. */
@@ -168,29 +193,26 @@ export class HadamRNNCell extends layers.RNNCell {
   constructor(args: HadamRNNCellArgs, api = 'HadamRNNCell') {
     rejectUnknownKeys(api, args, HADAM_RNN_CELL_KEYS, CELL_REFUSED_KEYS);
     super(args);
-    this.units = checkUnits(api, args.units);
+    this.units = checkPositiveInteger(api, 'units', args.units, MAX_UNITS);
     this.blockSize = resolveBlockSize(api, this.units, args.blockSize, 'units');
     this.stateSize = this.units;
     this.activation = getActivation(api, args.activation ?? 'relu');
     this.projection = new QuantizedProjection(api, args);
     this.signRecipe = checkSignRecipe(api, args.signRecipe ?? 'stable');
-    this.recurrentInitializer = resolveObject(
+    this.recurrentInitializer = resolveInitializer(
       api,
       'recurrentInitializer',
       args.recurrentInitializer ?? signInitializer(this.signRecipe, this.units),
-      InitializerBase,
     );
-    this.recurrentRegularizer = resolveOptional(
+    this.recurrentRegularizer = resolveRegularizer(
       api,
       'recurrentRegularizer',
       args.recurrentRegularizer,
-      RegularizerBase,
     );
-    this.recurrentConstraint = resolveOptional(
+    this.recurrentConstraint = resolveConstraint(
       api,
       'recurrentConstraint',
       args.recurrentConstraint,
-      ConstraintBase,
     );
     this.recurrentQuantizer = getQuantizer(
       args.recurrentQuantizer ?? new SignSte({ clipValue: null }),
@@ -219,6 +241,25 @@ export class HadamRNNCell extends layers.RNNCell {
   /** The signs s = Q(u) of the recurrent matrix, differentiable with respect to u by the STE. */
   recurrentSigns(): Tensor1D {
     return this.recurrentQuantizer.call(this.recurrentKernel!.read()) as Tensor1D;
+  }
+
+  /** The terms of a whole sequence through this (built) cell, for the {@link HadamRNN} layer. */
+  sequenceTerms(): SequenceTerms {
+    const { projection } = this;
+    return {
+      units: this.units,
+      blockSize: this.blockSize,
+      activation: this.activation,
+      inputTerms: (x) => projection.apply(x) as Tensor3D,
+      signs: () => this.recurrentSigns(),
+      appliedWeights: () => ({
+        kernel: projection.effectiveKernel() as Tensor2D,
+        bias: (projection.bias?.read() as Tensor1D | undefined) ?? null,
+        s: this.recurrentSigns(),
+      }),
+      weightIds: () =>
+        [projection.kernel, projection.bias, this.recurrentKernel].map((w) => w?.read().dataId),
+    };
   }
 
   /** The dense effective recurrent matrix W = diag(s) (I ⊗ S_b) / sqrt(b), for inspection and
@@ -258,13 +299,12 @@ export class HadamRNNCell extends layers.RNNCell {
       signRecipe: this.signRecipe,
     };
   }
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    rejectUnknownKeys(HadamRNNCell.className, config, HADAM_RNN_CELL_KEYS, CELL_REFUSED_KEYS);
-    return new cls(config);
-  }
+  /** Builds the layer from `config` after rejecting unknown keys. */
+  static override fromConfig = strictFromConfig(
+    HadamRNNCell.className,
+    HADAM_RNN_CELL_KEYS,
+    CELL_REFUSED_KEYS,
+  );
 }
 
 function checkSignRecipe(api: string, recipe: unknown): SignRecipe {
@@ -274,16 +314,6 @@ function checkSignRecipe(api: string, recipe: unknown): SignRecipe {
     );
   }
   return recipe as SignRecipe;
-}
-
-function checkUnits(api: string, units: unknown): number {
-  if (!(typeof units === 'number' && Number.isInteger(units) && units >= 1)) {
-    throw new Error(`${api}: units must be a positive integer, got ${describeValue(units)}`);
-  }
-  if (units > MAX_UNITS) {
-    throw new Error(`${api}: units ${units} exceeds the largest supported ${MAX_UNITS}`);
-  }
-  return units;
 }
 
 /** Creates a {@link HadamRNNCell}. */

@@ -2,14 +2,14 @@ import { serialization, tidy, util, type Tensor } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { describeValue, toFloatTensor } from '../ops/validate';
+import { checkPositiveInteger, toFloatTensor } from '../common/validate';
 import { getActivation, type Activation } from './activation';
 import {
   QUANTIZED_PROJECTION_KEYS,
   QuantizedProjection,
   type QuantizedProjectionArgs,
 } from './quantized_projection';
-import { rejectUnknownKeys } from './config_keys';
+import { rejectUnknownKeys, strictFromConfig } from './config_keys';
 import { checkWeightsToSet } from './weights';
 
 /** Config keys of a QuantizedDense, in getConfig order (after the generic layer keys). */
@@ -49,10 +49,7 @@ export class QuantizedDense extends layers.Layer {
     rejectUnknownKeys(QuantizedDense.className, args, QUANTIZED_DENSE_KEYS);
     super(args);
     const api = this.getClassName();
-    if (!(typeof args.units === 'number' && Number.isInteger(args.units) && args.units >= 1)) {
-      throw new Error(`${api}: units must be a positive integer, got ${describeValue(args.units)}`);
-    }
-    this.units = args.units;
+    this.units = checkPositiveInteger(api, 'units', args.units);
     this.activation = getActivation(api, args.activation ?? 'linear');
     this.projection = new QuantizedProjection(api, args);
     this.supportsMasking = true;
@@ -93,13 +90,8 @@ export class QuantizedDense extends layers.Layer {
       ...this.projection.getConfig(),
     };
   }
-  static override fromConfig<T extends serialization.Serializable>(
-    cls: serialization.SerializableConstructor<T>,
-    config: serialization.ConfigDict,
-  ): T {
-    rejectUnknownKeys(QuantizedDense.className, config, QUANTIZED_DENSE_KEYS);
-    return new cls(config);
-  }
+  /** Builds the layer from `config` after rejecting unknown keys. */
+  static override fromConfig = strictFromConfig(QuantizedDense.className, QUANTIZED_DENSE_KEYS);
 }
 
 /** Creates a {@link QuantizedDense} layer. */

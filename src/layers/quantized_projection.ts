@@ -18,16 +18,10 @@ import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
 import { getQuantizer, type Quantizer, type QuantizerIdentifier } from '../quantizers/quantizer';
 import { UniformSte } from '../quantizers/uniform_ste';
 import { affineWeightGrads } from '../ops/affine_weight_grads';
-import { checkBoolean } from '../ops/validate';
-import { resolveObject, resolveOptional, serializeObject, type ObjectIdentifier } from './resolve';
-import {
-  ConstraintBase,
-  InitializerBase,
-  RegularizerBase,
-  type Constraint,
-  type Initializer,
-  type Regularizer,
-} from './tfjs_bases';
+import { checkBoolean } from '../common/validate';
+import { serializeObject, type ObjectIdentifier } from '../common/resolve';
+import type { Constraint, Initializer, Regularizer } from '../common/tfjs_bases';
+import { resolveConstraint, resolveInitializer, resolveRegularizer } from './resolve';
 import { addLayerWeight } from './weights';
 
 /** Arguments of a quantized kernel and its bias, shared by HadamRNN and QuantizedDense. */
@@ -104,42 +98,20 @@ export class QuantizedProjection {
 
   constructor(api: string, args: QuantizedProjectionArgs) {
     this.useBias = checkBoolean(api, 'useBias', args.useBias ?? true);
-    this.kernelInitializer = resolveObject(
+    this.kernelInitializer = resolveInitializer(
       api,
       'kernelInitializer',
       args.kernelInitializer ?? 'glorotUniform',
-      InitializerBase,
     );
-    this.biasInitializer = resolveObject(
+    this.biasInitializer = resolveInitializer(
       api,
       'biasInitializer',
       args.biasInitializer ?? 'zeros',
-      InitializerBase,
     );
-    this.kernelRegularizer = resolveOptional(
-      api,
-      'kernelRegularizer',
-      args.kernelRegularizer,
-      RegularizerBase,
-    );
-    this.biasRegularizer = resolveOptional(
-      api,
-      'biasRegularizer',
-      args.biasRegularizer,
-      RegularizerBase,
-    );
-    this.kernelConstraint = resolveOptional(
-      api,
-      'kernelConstraint',
-      args.kernelConstraint,
-      ConstraintBase,
-    );
-    this.biasConstraint = resolveOptional(
-      api,
-      'biasConstraint',
-      args.biasConstraint,
-      ConstraintBase,
-    );
+    this.kernelRegularizer = resolveRegularizer(api, 'kernelRegularizer', args.kernelRegularizer);
+    this.biasRegularizer = resolveRegularizer(api, 'biasRegularizer', args.biasRegularizer);
+    this.kernelConstraint = resolveConstraint(api, 'kernelConstraint', args.kernelConstraint);
+    this.biasConstraint = resolveConstraint(api, 'biasConstraint', args.biasConstraint);
     this.kernelQuantizer =
       args.kernelQuantizer === undefined
         ? new UniformSte()

@@ -4,9 +4,9 @@
  */
 import { Tensor, util } from '@tensorflow/tfjs-core';
 import type { LayerVariable, layers } from '@tensorflow/tfjs-layers';
-import { describeValue, formatShape } from '../ops/validate';
+import { describeValue, formatShape } from '../common/validate';
 import { constrainOnAssign } from '../constraints/constrain_on_assign';
-import type { Constraint, Initializer, Regularizer } from './tfjs_bases';
+import type { Constraint, Initializer, Regularizer } from '../common/tfjs_bases';
 
 /** What a weight is made of. */
 export interface WeightSpec {

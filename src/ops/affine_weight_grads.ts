@@ -9,7 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { AffineWeightGrads } from '../kernels/names';
 import { hasKernel } from './fallback';
-import { formatShape } from './validate';
+import { formatShape } from '../common/validate';
 
 /**
  * Largest kernel (inDim · n values) that the one-pass kernel accumulates into: 16 KiB of float32

@@ -13,7 +13,13 @@ import {
 import { HadamardRecurrence, type HadamardRecurrenceAttrs } from '../kernels/names';
 import { hasKernel, recurrenceFromStockOps } from './fallback';
 import { hadamardTransform } from './hadamard_transform';
-import { checkBoolean, checkShape, formatShape, resolveBlockSize, toFloatTensor } from './validate';
+import {
+  checkBoolean,
+  checkShape,
+  formatShape,
+  resolveBlockSize,
+  toFloatTensor,
+} from '../common/validate';
 
 /** Options of {@link hadamardRecurrence}. */
 export interface HadamardRecurrenceOptions {

@@ -1,7 +1,7 @@
 import { engine, op, util, type Tensor, type TensorLike } from '@tensorflow/tfjs-core';
 import { HadamardTransform, type HadamardTransformAttrs } from '../kernels/names';
 import { hasKernel, transformFromStockOps } from './fallback';
-import { checkBoolean, resolveBlockSize, toFloatTensor } from './validate';
+import { checkBoolean, resolveBlockSize, toFloatTensor } from '../common/validate';
 
 /** Options of {@link hadamardTransform}. */
 export interface HadamardTransformOptions {

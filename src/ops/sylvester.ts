@@ -1,5 +1,5 @@
 import { tensor2d, type Tensor2D } from '@tensorflow/tfjs-core';
-import { resolveBlockSize } from './validate';
+import { resolveBlockSize } from '../common/validate';
 
 /** Largest n accepted: n² float32 entries must stay a reasonable allocation (256 MiB). */
 const MAX_SYLVESTER_SIZE = 8192;

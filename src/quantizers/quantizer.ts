@@ -3,7 +3,7 @@
  * quantized value in the forward pass and passes gradients straight through (STE), as in larq.
  */
 import { serialization, type Tensor } from '@tensorflow/tfjs-core';
-import { resolveOptional, type ObjectIdentifier } from '../layers/resolve';
+import { resolveOptional, type ObjectIdentifier } from '../common/resolve';
 
 /** A serializable quantizer: `call` returns the quantized weight, differentiable by an STE. */
 export abstract class Quantizer extends serialization.Serializable {

@@ -14,9 +14,9 @@ import {
   type Tensor,
   serialization,
 } from '@tensorflow/tfjs-core';
-import { describeValue } from '../ops/validate';
+import { describeValue } from '../common/validate';
 import { Quantizer } from './quantizer';
-import { rejectUnknownArgs } from '../layers/config_keys';
+import { rejectUnknownArgs } from '../common/strict_args';
 
 /**
  * The sign with a straight-through gradient.
@@ -68,6 +68,8 @@ export interface SignSteArgs {
 export class SignSte extends Quantizer {
   /** The name this class is registered and serialized under. */
   static readonly className = 'HadamSignSte';
+  /** The identifier configs and resolvers accept for it. */
+  static readonly identifier = 'signSte';
   /** One bit per value. */
   readonly precision = 1;
   /** Gradient cut-off; null when the gradient is the identity everywhere. */

@@ -15,9 +15,9 @@ import {
   type GradSaveFunc,
   type Tensor,
 } from '@tensorflow/tfjs-core';
-import { describeValue } from '../ops/validate';
+import { describeValue } from '../common/validate';
 import { Quantizer } from './quantizer';
-import { rejectUnknownArgs } from '../layers/config_keys';
+import { soleOption } from '../common/strict_args';
 
 /** Default bits of the input and read-out matrices, as in the paper. */
 export const DEFAULT_BITS = 4;
@@ -85,13 +85,14 @@ export interface UniformSteArgs {
 export class UniformSte extends Quantizer {
   /** The name this class is registered and serialized under. */
   static readonly className = 'HadamUniformSte';
+  /** The identifier configs and resolvers accept for it. */
+  static readonly identifier = 'uniformSte';
   /** Bits per value. */
   readonly precision: number;
 
   constructor(args: UniformSteArgs = {}) {
     super();
-    rejectUnknownArgs('uniformSte', args, ['bits']);
-    this.precision = args.bits ?? DEFAULT_BITS;
+    this.precision = soleOption('uniformSte', args, 'bits', DEFAULT_BITS);
     checkBits(this.precision);
   }
 

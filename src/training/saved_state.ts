@@ -8,7 +8,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { countNonFinite } from '../io/finite';
 import { join, type JsonChecker, type JsonObject } from '../io/json_checker';
 import { checkWeightsManifest } from '../io/weights_manifest';
-import { formatShape } from '../ops/validate';
+import { formatShape } from '../common/validate';
 import { checkOptionValues } from './train_options';
 import type { EpochRecord, Score, StepRecord, TrainState } from './train_state';
 

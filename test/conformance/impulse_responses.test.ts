@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../../src';
+import { impulseResponses, lastStateFromResponses } from '../../src/ops/impulse_responses';
 import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
-import { randomValues } from '../harness/random';
+import { randomSigns, randomValues } from '../harness/random';
 import { setReferenceWeights } from '../harness/reference_weights';
+import { applyRows, denseRecurrentMatrix, referenceRecurrence } from '../reference/dense';
 import { referenceLayer, type ReferenceLayer } from '../reference/layer';
 
 // HadamRNN's inference of the last state (returnSequences false): with `inference:
@@ -161,5 +163,80 @@ describeEachBackend('HadamRNN last state from impulse responses', (backend) => {
     await expectNoLeaks(() => tf.dispose(model.predict(x) as tf.Tensor));
     x.dispose();
     model.dispose();
+  });
+});
+
+describeEachBackend('impulseResponses op', (backend) => {
+  const tol = backend.tolerance * 10;
+
+  it.each(CASES)('gives W^j U and the summed W^j b of the dense reference: %j', async (c) => {
+    const n = c.units;
+    const kernelValues = randomValues(c.inputDim * n, 40);
+    const biasValues = randomValues(n, 41);
+    const signValues = randomSigns(n, 42);
+    const w = denseRecurrentMatrix(signValues, n, c.blockSize);
+    // Row k·T + t meets W^{T-1-t} (W^t going backwards): powers[j] holds W^j U_k for every k.
+    const powers: Float64Array[] = [Float64Array.from(kernelValues)];
+    let biasPower: Float64Array<ArrayBufferLike> = Float64Array.from(biasValues);
+    const biasSum = Float64Array.from(biasValues);
+    for (let j = 1; j < c.steps; j++) {
+      powers.push(applyRows(w, powers[j - 1], n));
+      biasPower = applyRows(w, biasPower, n);
+      biasSum.forEach((v, i) => (biasSum[i] = v + biasPower[i]));
+    }
+    const expected = new Float64Array(c.inputDim * c.steps * n);
+    for (let k = 0; k < c.inputDim; k++) {
+      for (let t = 0; t < c.steps; t++) {
+        const power = powers[c.goBackwards ? t : c.steps - 1 - t];
+        expected.set(power.subarray(k * n, (k + 1) * n), (k * c.steps + t) * n);
+      }
+    }
+    const kernel = tf.tensor2d(kernelValues, [c.inputDim, n]);
+    const bias = tf.tensor1d(biasValues);
+    const signs = tf.tensor1d(signValues);
+    const options = { blockSize: c.blockSize, goBackwards: c.goBackwards };
+    const responses = impulseResponses(kernel, bias, signs, c.steps, options);
+    expect(responses.inputs.shape).toEqual([c.inputDim * c.steps, n]);
+    expectClose(valuesOf(responses.inputs), expected, tol);
+    expectClose(valuesOf(responses.bias!), biasSum, tol);
+    const noBias = impulseResponses(kernel, null, signs, c.steps, options);
+    expect(noBias.bias).toBeNull();
+    expectClose(valuesOf(noBias.inputs), expected, tol);
+
+    // The last state from the responses is the reference recurrence's last state from zeros.
+    const xValues = randomValues(c.batch * c.steps * c.inputDim, 43);
+    const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inputDim]);
+    const z = new Float64Array(c.batch * c.steps * n);
+    for (let r = 0; r < c.batch * c.steps; r++) {
+      for (let i = 0; i < n; i++) {
+        let acc = biasValues[i];
+        for (let k = 0; k < c.inputDim; k++) {
+          acc += xValues[r * c.inputDim + k] * kernelValues[k * n + i];
+        }
+        z[r * n + i] = acc;
+      }
+    }
+    const states = referenceRecurrence(z, signValues, new Float64Array(c.batch * n), null, {
+      batch: c.batch,
+      steps: c.steps,
+      units: n,
+      blockSize: c.blockSize,
+      goBackwards: c.goBackwards,
+    });
+    const last = new Float64Array(c.batch * n);
+    for (let r = 0; r < c.batch; r++) {
+      last.set(
+        states.subarray((r * c.steps + c.steps - 1) * n, (r * c.steps + c.steps) * n),
+        r * n,
+      );
+    }
+    const state = lastStateFromResponses(x, responses);
+    expectClose(valuesOf(state), last, tol);
+    await expectNoLeaks(() => {
+      const again = impulseResponses(kernel, bias, signs, c.steps, options);
+      tf.dispose([again.inputs, again.bias!]);
+      tf.dispose(lastStateFromResponses(x, responses));
+    });
+    tf.dispose([kernel, bias, signs, x, state, responses.inputs, responses.bias!, noBias.inputs]);
   });
 });

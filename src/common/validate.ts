@@ -1,5 +1,6 @@
 /**
- * Argument checks shared by the ops and layers. Each message names the API, the argument, the value
+ * Argument checks shared by every level (ops, quantizers, constraints, initializers, layers, io,
+ * cli). Each message names the API, the argument, the value
  * received and the rule it broke, and is built only when the check fails.
  */
 import { Tensor, cast, tensor, util, type TensorLike } from '@tensorflow/tfjs-core';
@@ -73,6 +74,29 @@ export function checkShape(
     util.arraysEqual(actual as number[], expected as number[]),
     () => `${api}: ${argName} must have shape ${formatShape(expected)}, got ${formatShape(actual)}`,
   );
+}
+
+/**
+ * Checks that `value` is an integer from 1 to `max` (default unbounded), naming `name`.
+ */
+export function checkPositiveInteger(
+  api: string,
+  name: string,
+  value: unknown,
+  max = Infinity,
+): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) {
+    throw new Error(`${api}: ${name} must be a positive integer, got ${describeValue(value)}`);
+  }
+  if (value > max) {
+    throw new Error(`${api}: ${name} ${value} exceeds the largest supported ${max}`);
+  }
+  return value;
+}
+
+/** Whether `key` is an own property of `object` (not inherited, as `toString` or `__proto__` are). */
+export function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /** A short, safe rendering of any value for an error message. */

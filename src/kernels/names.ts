@@ -108,3 +108,16 @@ export interface HadamRNNSequenceAttrs extends HadamardRecurrenceAttrs {
   /** The output activation: 'relu' or 'linear'. */
   activation: string;
 }
+
+/** Each kernel's inputs and attributes, by name: the signature `kernelConfig` checks a kernel
+ * against. */
+export interface KernelSignatures {
+  [HadamardTransform]: { inputs: HadamardTransformInputs; attrs: HadamardTransformAttrs };
+  [HadamardRecurrence]: { inputs: HadamardRecurrenceInputs; attrs: HadamardRecurrenceAttrs };
+  [HadamardRecurrenceGrad]: {
+    inputs: HadamardRecurrenceGradInputs;
+    attrs: HadamardRecurrenceGradAttrs;
+  };
+  [AffineWeightGrads]: { inputs: AffineWeightGradsInputs; attrs: NamedAttrMap };
+  [HadamRNNSequence]: { inputs: HadamRNNSequenceInputs; attrs: HadamRNNSequenceAttrs };
+}

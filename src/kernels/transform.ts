@@ -5,7 +5,7 @@ import type { HadamardTransformAttrs } from './names';
 /** What every `HadamardTransform` kernel derives from its input and attributes. */
 export interface TransformArgs {
   /** Values of x (a multiple of blockSize). */
-  length: number;
+  size: number;
   /** Size of each transformed block. */
   blockSize: number;
   /** 1/sqrt(blockSize) when normalized, else 1: applied once, in one pass. */
@@ -18,7 +18,7 @@ export function transformArgs(
   { blockSize, normalize }: HadamardTransformAttrs,
 ): TransformArgs {
   return {
-    length: x.shape.reduce((a, b) => a * b, 1),
+    size: x.shape.reduce((a, b) => a * b, 1),
     blockSize,
     scale: normalize ? 1 / Math.sqrt(blockSize) : 1,
   };

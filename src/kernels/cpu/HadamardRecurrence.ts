@@ -1,11 +1,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { recurrenceCall } from '../module/calls';
-import {
-  HadamardRecurrence,
-  type HadamardRecurrenceAttrs,
-  type HadamardRecurrenceInputs,
-} from '../names';
+import { HadamardRecurrence } from '../names';
 import { recurrenceShape } from '../recurrence';
 import { withCpuMemory } from './private_memory';
 
@@ -16,7 +12,7 @@ export function hadamardRecurrence({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardRecurrenceInputs, KernelBackend, HadamardRecurrenceAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardRecurrence, KernelBackend>): TensorInfo {
   const shape = recurrenceShape(inputs.z.shape, attrs);
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
   const [z, s, h0, mask] = [inputs.z, inputs.s, inputs.h0, inputs.mask].map(read);

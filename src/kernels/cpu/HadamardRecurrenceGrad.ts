@@ -1,11 +1,7 @@
-import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { util, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { recurrenceGradCall } from '../module/calls';
-import {
-  HadamardRecurrenceGrad,
-  type HadamardRecurrenceGradAttrs,
-  type HadamardRecurrenceGradInputs,
-} from '../names';
+import { HadamardRecurrenceGrad } from '../names';
 import { recurrenceShape } from '../recurrence';
 import { withCpuMemory } from './private_memory';
 
@@ -16,20 +12,14 @@ export function hadamardRecurrenceGrad({
   inputs,
   backend,
   attrs,
-}: KernelArgs<
-  HadamardRecurrenceGradInputs,
-  KernelBackend,
-  HadamardRecurrenceGradAttrs
->): TensorInfo[] {
+}: KernelArgsOf<typeof HadamardRecurrenceGrad, KernelBackend>): TensorInfo[] {
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, units } = shape;
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
   const { dy, states, s, h0, mask } = inputs;
   const values = [dy, states, s, h0, mask].map(read);
   const outShapes = [dy.shape, [units], [batch, units]]; // dz, ds, dh0
-  const lengths = [...values, ...outShapes].map((v) =>
-    v instanceof Float32Array ? v.length : v.reduce((a, b) => a * b, 1),
-  );
+  const lengths = [...values.map((v) => v.length), ...outShapes.map(util.sizeFromShape)];
   const grads = withCpuMemory(lengths, (memory) => {
     const [dyB, statesB, sB, h0B, maskB] = values.map((v) => memory.input(v));
     const [dz, ds, dh0] = outShapes.map((outShape) => memory.alloc(outShape));

@@ -1,11 +1,7 @@
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { transformCall } from '../module/calls';
-import {
-  HadamardTransform,
-  type HadamardTransformAttrs,
-  type HadamardTransformInputs,
-} from '../names';
+import { HadamardTransform } from '../names';
 import { transformArgs } from '../transform';
 import { withCpuMemory } from './private_memory';
 
@@ -20,11 +16,11 @@ export function hadamardTransform({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardTransformInputs, KernelBackend, HadamardTransformAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardTransform, KernelBackend>): TensorInfo {
   const { x } = inputs;
   const args = transformArgs(x, attrs);
   const values = backend.readSync(x.dataId) as Float32Array;
-  const out = withCpuMemory([args.length], (memory) => {
+  const out = withCpuMemory([args.size], (memory) => {
     const src = memory.input(values);
     // In place on the private copy: one buffer keeps the working set in cache.
     const dst = memory.copiesInputs ? src : memory.alloc(x.shape);

@@ -16,6 +16,7 @@ import type {
 } from '../names';
 import type { RecurrenceShape } from '../recurrence';
 import { recurrenceBackwardImpl, recurrenceForwardImpl } from '../recurrence_impl';
+import type { TransformArgs } from '../transform';
 import { recurrenceArgs, type HadamardWasmExports } from './hadamard_module';
 
 /**
@@ -38,25 +39,25 @@ export interface ModuleMemory<B> {
 /** Each of `Names` as a buffer `B` on a memory. */
 export type Buffers<Names, B> = { [K in keyof Names]: B };
 
-/** Writes to `dst` the transform of each block of `blockSize` values of `src` (`length` values, a
+/** Writes to `dst` the transform of each block of `blockSize` values of `src` (`size` values, a
  * multiple of blockSize), times `scale`. `src` may be `dst` (in place). */
 export function transformCall<B>(
   memory: ModuleMemory<B>,
   src: B,
   dst: B,
-  { length, blockSize, scale }: { length: number; blockSize: number; scale: number },
+  { size, blockSize, scale }: TransformArgs,
 ): void {
   const module = memory.exports;
   if (module == null) {
     const dstValues = memory.floats(dst);
     const srcValues = src === dst ? dstValues : memory.floats(src);
-    fwhtImpl(srcValues, dstValues, 0, length, blockSize, scale);
+    fwhtImpl(srcValues, dstValues, 0, size, blockSize, scale);
     return;
   }
   module.HadamardTransform(
     memory.offsetOf(src), // src
     memory.offsetOf(dst), // dst
-    length, // values, a multiple of blockSize
+    size, // values, a multiple of blockSize
     Math.log2(blockSize), // log2b
     scale, // applied once, in the first pass
   );

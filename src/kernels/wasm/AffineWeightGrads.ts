@@ -5,9 +5,9 @@ import {
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { affineWeightGradsCall } from '../module/calls';
-import { AffineWeightGrads, type AffineWeightGradsInputs } from '../names';
+import { AffineWeightGrads } from '../names';
 import { wasmHeap } from './heap';
 
 /**
@@ -28,7 +28,7 @@ const MIN_ONE_PASS_WIDTH = 16;
 export function affineWeightGradsWasm({
   inputs,
   backend,
-}: KernelArgs<AffineWeightGradsInputs, BackendWasm, NamedAttrMap>): TensorInfo[] {
+}: KernelArgsOf<typeof AffineWeightGrads, BackendWasm>): TensorInfo[] {
   const { x, dy } = inputs;
   const [rows, inDim] = x.shape;
   const n = dy.shape[1];

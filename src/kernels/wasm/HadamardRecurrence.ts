@@ -1,12 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { recurrenceCall } from '../module/calls';
-import {
-  HadamardRecurrence,
-  type HadamardRecurrenceAttrs,
-  type HadamardRecurrenceInputs,
-} from '../names';
+import { HadamardRecurrence } from '../names';
 import { recurrenceShape } from '../recurrence';
 import { wasmHeap } from './heap';
 
@@ -16,7 +12,7 @@ export function hadamardRecurrence({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardRecurrenceInputs, BackendWasm, HadamardRecurrenceAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardRecurrence, BackendWasm>): TensorInfo {
   const heap = wasmHeap(backend, HadamardRecurrence);
   const states = heap.alloc(inputs.z.shape);
   recurrenceCall(heap, inputs, states, recurrenceShape(inputs.z.shape, attrs));

@@ -1,12 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { recurrenceGradCall } from '../module/calls';
-import {
-  HadamardRecurrenceGrad,
-  type HadamardRecurrenceGradAttrs,
-  type HadamardRecurrenceGradInputs,
-} from '../names';
+import { HadamardRecurrenceGrad } from '../names';
 import { recurrenceShape } from '../recurrence';
 import { wasmHeap } from './heap';
 
@@ -16,11 +12,7 @@ export function hadamardRecurrenceGrad({
   inputs,
   backend,
   attrs,
-}: KernelArgs<
-  HadamardRecurrenceGradInputs,
-  BackendWasm,
-  HadamardRecurrenceGradAttrs
->): TensorInfo[] {
+}: KernelArgsOf<typeof HadamardRecurrenceGrad, BackendWasm>): TensorInfo[] {
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, units } = shape;
   const heap = wasmHeap(backend, HadamardRecurrenceGrad);

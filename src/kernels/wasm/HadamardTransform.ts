@@ -1,12 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { transformCall } from '../module/calls';
-import {
-  HadamardTransform,
-  type HadamardTransformAttrs,
-  type HadamardTransformInputs,
-} from '../names';
+import { HadamardTransform } from '../names';
 import { transformArgs } from '../transform';
 import { wasmHeap } from './heap';
 
@@ -17,7 +13,7 @@ export function hadamardTransform({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardTransformInputs, BackendWasm, HadamardTransformAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardTransform, BackendWasm>): TensorInfo {
   const { x } = inputs;
   const heap = wasmHeap(backend, HadamardTransform);
   const out = heap.alloc(x.shape);

@@ -97,8 +97,8 @@ export async function run(): Promise<BenchSection> {
         'copies the result out into a new output, which it hands to the backend; the output is ' +
         'freed after each call. `kernel JS` is the same call with the flag false: the JavaScript ' +
         'butterfly into a new output. `JS / wasm` is kernel JS / kernel. `JS butterfly` calls ' +
-        '`fwhtImpl` (`src/kernels/fwht_impl.ts`) into one reused output buffer. `op` and `kernel` take the ' +
-        'WebAssembly path.',
+        '`fwhtImpl` (`src/kernels/fwht_impl.ts`) into one reused output buffer. `op` and ' +
+        '`kernel` take the WebAssembly path.',
       'Both kernel paths pay for a new output: under Linux, glibc hands out large buffers as ' +
         'fresh pages from the OS (mmap, or heap it gave back), and the first write to each page ' +
         'faults, which costs most on a virtual machine. Every tfjs cpu kernel pays it (raising ' +

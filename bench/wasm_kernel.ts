@@ -94,8 +94,9 @@ export async function run(): Promise<BenchSection> {
         'scale, store): the memory traffic alone, the floor once [batch, n] outgrows the caches. ' +
         '`kernel` calls the wasm kernel function ' +
         '(`src/kernels/wasm/HadamardTransform.ts`) directly, including its output allocation on ' +
-        'the heap, and frees the output. `JS butterfly` is `fwhtImpl` (`src/kernels/fwht_impl.ts`) on a ' +
-        'Float32Array copy, into one reused buffer; the ratio is JS butterfly / simd128.',
+        'the heap, and frees the output. `JS butterfly` is `fwhtImpl` ' +
+        '(`src/kernels/fwht_impl.ts`) on a Float32Array copy, into one reused buffer; the ratio ' +
+        'is JS butterfly / simd128.',
       'Each cell is ns per transformed element (time per call / (batch · n)), median of the ' +
         'samples, interleaved; `simd128 best` is the fastest sample.',
     ],

@@ -1,5 +1,6 @@
 /** The one typed constructor of our `KernelConfig`s: it holds the only cast between our kernel
- * signatures and tfjs's untyped `KernelFunc`, and checks each kernel against its name's signature. */
+ * signatures and tfjs's untyped `KernelFunc`, and checks each kernel against its name's
+ * signature (names.ts). */
 import type {
   KernelBackend,
   KernelConfig,

@@ -109,15 +109,27 @@ export interface HadamRNNSequenceAttrs extends HadamardRecurrenceAttrs {
   activation: string;
 }
 
-/** Each kernel's inputs and attributes, by name: the signature `kernelConfig` checks a kernel
- * against. */
+/** A kernel's inputs and attributes. */
+export interface KernelSignature<I, A extends NamedAttrMap> {
+  /** The kernel's named input tensors. */
+  inputs: I;
+  /** The kernel's attributes. */
+  attrs: A;
+}
+
+/** Each kernel's signature, by name: what `kernelConfig` checks a kernel against. */
 export interface KernelSignatures {
-  [HadamardTransform]: { inputs: HadamardTransformInputs; attrs: HadamardTransformAttrs };
-  [HadamardRecurrence]: { inputs: HadamardRecurrenceInputs; attrs: HadamardRecurrenceAttrs };
-  [HadamardRecurrenceGrad]: {
-    inputs: HadamardRecurrenceGradInputs;
-    attrs: HadamardRecurrenceGradAttrs;
-  };
-  [AffineWeightGrads]: { inputs: AffineWeightGradsInputs; attrs: NamedAttrMap };
-  [HadamRNNSequence]: { inputs: HadamRNNSequenceInputs; attrs: HadamRNNSequenceAttrs };
+  /** See {@link HadamardTransform}. */
+  [HadamardTransform]: KernelSignature<HadamardTransformInputs, HadamardTransformAttrs>;
+  /** See {@link HadamardRecurrence}. */
+  [HadamardRecurrence]: KernelSignature<HadamardRecurrenceInputs, HadamardRecurrenceAttrs>;
+  /** See {@link HadamardRecurrenceGrad}. */
+  [HadamardRecurrenceGrad]: KernelSignature<
+    HadamardRecurrenceGradInputs,
+    HadamardRecurrenceGradAttrs
+  >;
+  /** See {@link AffineWeightGrads}; it has no attributes. */
+  [AffineWeightGrads]: KernelSignature<AffineWeightGradsInputs, NamedAttrMap>;
+  /** See {@link HadamRNNSequence}. */
+  [HadamRNNSequence]: KernelSignature<HadamRNNSequenceInputs, HadamRNNSequenceAttrs>;
 }

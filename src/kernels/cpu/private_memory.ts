@@ -6,15 +6,17 @@
  *
  * A kernel call opens the memory with the lengths of the buffers it needs, copies its inputs in
  * (one `TypedArray.set` each), runs one of module/calls.ts's wrappers, and copies its outputs out
- * (one `slice` each). Kernels are synchronous and never nest, so every call allocates from offset 0.
+ * (one `slice` each). Kernels are synchronous and never nest, so every call allocates from
+ * offset 0.
  *
  * - The memory is created on first use and grown (`memory.grow`) to the largest call so far; it
  *   never shrinks. Growing detaches the old `ArrayBuffer`, so no typed-array view is kept: each
  *   copy takes a fresh view, and a call grows the memory before its first copy.
  * - Where the module does not run, the call runs on plain typed arrays instead, and the wrappers
- *   run the typed-array impl (fwht_impl.ts, recurrence_impl.ts): when the flag below is false, when the runtime has no WebAssembly, validates no variant of the module or may not
- *   compile it (a page's Content-Security-Policy), or when the memory cannot grow to a call's
- *   size (a 32-bit memory holds at most 4 GiB).
+ *   run the typed-array impl (fwht_impl.ts, recurrence_impl.ts): when the flag below is false,
+ *   when the runtime has no WebAssembly, validates no variant of the module or may not compile it
+ *   (a page's Content-Security-Policy), or when the memory cannot grow to a call's size (a 32-bit
+ *   memory holds at most 4 GiB).
  */
 import { env } from '@tensorflow/tfjs-core';
 import type { ModuleMemory } from '../module/calls';
@@ -80,7 +82,7 @@ export class PrivateMemoryCall implements CpuMemory<PrivateBuffer> {
     if (this.top > this.limit) {
       throw new Error(
         `cpu private memory: a buffer of ${length} values overruns the ${this.limit} bytes ` +
-          'reserved for this kernel call; cpuMemory must be given every buffer length',
+          'reserved for this kernel call; privateMemory must be given every buffer length',
       );
     }
     return { offset, length };

@@ -7,8 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardTransform, sylvester } from '../src';
 import { hadamardTransform as hadamardTransformKernel } from '../src/kernels/cpu/HadamardTransform';
-import { CPU_WASM_FLAG } from '../src/kernels/cpu/private_wasm';
-import { fwht } from '../src/kernels/fwht';
+import { CPU_WASM_FLAG } from '../src/kernels/cpu/private_memory';
+import { fwhtImpl } from '../src/kernels/fwht_impl';
 import {
   DENSE_COMPARISON,
   denseSampling,
@@ -51,7 +51,7 @@ export async function run(): Promise<BenchSection> {
             kernel();
             tf.env().set(CPU_WASM_FLAG, true);
           },
-          butterfly: () => fwht(values, reusedOutput, 0, values.length, n, 1 / Math.sqrt(n)),
+          butterfly: () => fwhtImpl(values, reusedOutput, 0, values.length, n, 1 / Math.sqrt(n)),
         },
         denseSampling(n, batch, 1200),
       );
@@ -97,8 +97,8 @@ export async function run(): Promise<BenchSection> {
         'copies the result out into a new output, which it hands to the backend; the output is ' +
         'freed after each call. `kernel JS` is the same call with the flag false: the JavaScript ' +
         'butterfly into a new output. `JS / wasm` is kernel JS / kernel. `JS butterfly` calls ' +
-        '`fwht` (`src/kernels/fwht.ts`) into one reused output buffer. `op` and `kernel` take the ' +
-        'WebAssembly path.',
+        '`fwhtImpl` (`src/kernels/fwht_impl.ts`) into one reused output buffer. `op` and ' +
+        '`kernel` take the WebAssembly path.',
       'Both kernel paths pay for a new output: under Linux, glibc hands out large buffers as ' +
         'fresh pages from the OS (mmap, or heap it gave back), and the first write to each page ' +
         'faults, which costs most on a virtual machine. Every tfjs cpu kernel pays it (raising ' +

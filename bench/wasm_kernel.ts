@@ -6,15 +6,11 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { fwht } from '../src/kernels/fwht';
+import { fwhtImpl } from '../src/kernels/fwht_impl';
 import { hadamardTransform as hadamardTransformKernel } from '../src/kernels/wasm/HadamardTransform';
-import {
-  hadamardWasm,
-  heapMemory,
-  variantBytes,
-  type HadamardWasmExports,
-} from '../src/kernels/wasm/hadamard_module';
+import { variantBytes, type HadamardWasmExports } from '../src/kernels/module/hadamard_module';
 import { offsetOf } from '../src/kernels/wasm/heap';
+import { hadamardWasm, heapMemory } from '../src/kernels/wasm/heap_module';
 import { formatNs, formatRatio, measure, nsPerElement, type BenchSection } from './harness';
 
 const SIZES = [128, 256, 512, 1024, 2048, 4096];
@@ -60,7 +56,7 @@ export async function run(): Promise<BenchSection> {
             const y = hadamardTransformKernel({ inputs: { x }, backend, attrs });
             backend.disposeData(y.dataId);
           },
-          butterfly: () => fwht(values, reusedOutput, 0, elements, n, scale),
+          butterfly: () => fwhtImpl(values, reusedOutput, 0, elements, n, scale),
         },
         { budgetMs: 1000 },
       );
@@ -91,15 +87,16 @@ export async function run(): Promise<BenchSection> {
     title: 'wasm: HadamardTransform module and kernel, ns per element',
     intro: [
       'Backend `wasm` (tfjs-backend-wasm 4.22, SIMD binary). `simd128` calls the ' +
-        '`HadamardTransform` export of our module (`src/kernels/wasm/hadamard.wat`, SIMD128 ' +
+        '`HadamardTransform` export of our module (`src/kernels/module/hadamard.wat`, SIMD128 ' +
         'variant) directly on x of shape [batch, n] already on the heap, writing a preallocated ' +
         'output: the butterfly alone, blockSize = n, normalized. `scalar` is the variant built ' +
         'without SIMD, on the same heap. `b = 1` is the simd128 call with blockSize 1 (load, ' +
         'scale, store): the memory traffic alone, the floor once [batch, n] outgrows the caches. ' +
         '`kernel` calls the wasm kernel function ' +
         '(`src/kernels/wasm/HadamardTransform.ts`) directly, including its output allocation on ' +
-        'the heap, and frees the output. `JS butterfly` is `fwht` (`src/kernels/fwht.ts`) on a ' +
-        'Float32Array copy, into one reused buffer; the ratio is JS butterfly / simd128.',
+        'the heap, and frees the output. `JS butterfly` is `fwhtImpl` ' +
+        '(`src/kernels/fwht_impl.ts`) on a Float32Array copy, into one reused buffer; the ratio ' +
+        'is JS butterfly / simd128.',
       'Each cell is ns per transformed element (time per call / (batch · n)), median of the ' +
         'samples, interleaved; `simd128 best` is the fastest sample.',
     ],

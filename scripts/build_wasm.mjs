@@ -1,4 +1,4 @@
-// Builds src/kernels/wasm/hadamard.wat into src/kernels/wasm/hadamard_bytes.ts: four variants
+// Builds src/kernels/module/hadamard.wat into src/kernels/module/hadamard_bytes.ts: four variants
 // (SIMD128 or scalar, x private or shared memory import), base64-encoded, with wabt.
 //   node scripts/build_wasm.mjs           writes the generated file (npm run build:wasm)
 //   node scripts/build_wasm.mjs --check   exits 1 if the committed file differs from the build
@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import wabtFactory from 'wabt';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SOURCE = 'src/kernels/wasm/hadamard.wat';
-const TARGET = 'src/kernels/wasm/hadamard_bytes.ts';
+const SOURCE = 'src/kernels/module/hadamard.wat';
+const TARGET = 'src/kernels/module/hadamard_bytes.ts';
 
 /** Variant name -> the conditions true in it. */
 const VARIANTS = {

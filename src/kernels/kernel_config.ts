@@ -1,5 +1,6 @@
 /** The one typed constructor of our `KernelConfig`s: it holds the only cast between our kernel
- * signatures and tfjs's untyped `KernelFunc`. */
+ * signatures and tfjs's untyped `KernelFunc`, and checks each kernel against its name's
+ * signature (names.ts). */
 import type {
   KernelBackend,
   KernelConfig,
@@ -7,6 +8,7 @@ import type {
   NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import type { KernelSignatures } from './names';
 
 /** What a kernel receives, typed by its inputs, backend and attributes. */
 export interface KernelArgs<I, B extends KernelBackend, A extends NamedAttrMap> {
@@ -15,16 +17,18 @@ export interface KernelArgs<I, B extends KernelBackend, A extends NamedAttrMap> 
   attrs: A;
 }
 
-/** A kernel written against its own input, backend and attribute types. */
-export type TypedKernel<I, B extends KernelBackend, A extends NamedAttrMap> = (
-  args: KernelArgs<I, B, A>,
-) => TensorInfo | TensorInfo[];
+/** What the kernel named `K` receives on a backend `B`. */
+export type KernelArgsOf<K extends keyof KernelSignatures, B extends KernelBackend> = KernelArgs<
+  KernelSignatures[K]['inputs'],
+  B,
+  KernelSignatures[K]['attrs']
+>;
 
 /** Builds the `KernelConfig` that registers `kernel` as `kernelName` for `backendName`. */
-export function kernelConfig<I, B extends KernelBackend, A extends NamedAttrMap>(
-  kernelName: string,
+export function kernelConfig<K extends keyof KernelSignatures, B extends KernelBackend>(
+  kernelName: K,
   backendName: string,
-  kernel: TypedKernel<I, B, A>,
+  kernel: (args: KernelArgsOf<K, B>) => TensorInfo | TensorInfo[],
 ): KernelConfig {
   return { kernelName, backendName, kernelFunc: kernel as unknown as KernelFunc };
 }

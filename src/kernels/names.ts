@@ -108,3 +108,28 @@ export interface HadamRNNSequenceAttrs extends HadamardRecurrenceAttrs {
   /** The output activation: 'relu' or 'linear'. */
   activation: string;
 }
+
+/** A kernel's inputs and attributes. */
+export interface KernelSignature<I, A extends NamedAttrMap> {
+  /** The kernel's named input tensors. */
+  inputs: I;
+  /** The kernel's attributes. */
+  attrs: A;
+}
+
+/** Each kernel's signature, by name: what `kernelConfig` checks a kernel against. */
+export interface KernelSignatures {
+  /** See {@link HadamardTransform}. */
+  [HadamardTransform]: KernelSignature<HadamardTransformInputs, HadamardTransformAttrs>;
+  /** See {@link HadamardRecurrence}. */
+  [HadamardRecurrence]: KernelSignature<HadamardRecurrenceInputs, HadamardRecurrenceAttrs>;
+  /** See {@link HadamardRecurrenceGrad}. */
+  [HadamardRecurrenceGrad]: KernelSignature<
+    HadamardRecurrenceGradInputs,
+    HadamardRecurrenceGradAttrs
+  >;
+  /** See {@link AffineWeightGrads}; it has no attributes. */
+  [AffineWeightGrads]: KernelSignature<AffineWeightGradsInputs, NamedAttrMap>;
+  /** See {@link HadamRNNSequence}. */
+  [HadamRNNSequence]: KernelSignature<HadamRNNSequenceInputs, HadamRNNSequenceAttrs>;
+}

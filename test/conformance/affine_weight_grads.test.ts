@@ -1,7 +1,9 @@
-// The affine map's weight gradients (HadamRNN's input projection) on every backend, through both of
-// the op's paths: the one-pass AffineWeightGrads kernel (wasm, small kernels) and matMul + sum.
+// The affine map's weight gradients (HadamRNN's input projection) on every backend, through every
+// path: the AffineWeightGrads kernel (wasm), which runs its one-pass export on small kernels and
+// tfjs-wasm's own kernels otherwise, and the op's matMul + sum elsewhere.
 import * as tf from '@tensorflow/tfjs-core';
 import '../../src'; // registers the kernels
+import * as calls from '../../src/kernels/module/calls';
 import { AffineWeightGrads } from '../../src/kernels/names';
 import { affineWeightGrads } from '../../src/ops/affine_weight_grads';
 import { hasKernel } from '../../src/ops/fallback';
@@ -21,16 +23,20 @@ describeEachBackend('affineWeightGrads', (backend) => {
     const x = randomValues(rows * inDim, rows + inDim);
     const dy = randomValues(rows * n, rows + n);
     const expected = referenceAffineWeightGrads(x, dy, rows, inDim, n);
-    const runsKernel = backend.name === 'wasm' && onePass;
-    expect(hasKernel(AffineWeightGrads)).toBe(backend.name === 'wasm');
+    const runsKernel = backend.name === 'wasm';
+    expect(hasKernel(AffineWeightGrads)).toBe(runsKernel);
     await expectNoLeaks(() => {
       const spy = jest.spyOn(tf.engine(), 'runKernel');
+      const onePassSpy = jest.spyOn(calls, 'affineWeightGradsCall');
       const [dk, db] = tf.tidy(() =>
         affineWeightGrads(tf.tensor2d(x, [rows, inDim]), tf.tensor2d(dy, [rows, n])),
       );
       const ran = spy.mock.calls.some(([name]) => name === AffineWeightGrads);
+      const ranOnePass = onePassSpy.mock.calls.length > 0;
       spy.mockRestore();
+      onePassSpy.mockRestore();
       expect(ran).toBe(runsKernel);
+      expect(ranOnePass).toBe(runsKernel && onePass);
       expect(dk.shape).toEqual([inDim, n]);
       expect(db.shape).toEqual([n]);
       expectClose(valuesOf(dk), expected.dk, backend.tolerance * Math.max(1, rows));

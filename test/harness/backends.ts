@@ -4,7 +4,7 @@
  */
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { CPU_WASM_FLAG } from '../../src/kernels/cpu/private_wasm';
+import { CPU_WASM_FLAG } from '../../src/kernels/cpu/private_memory';
 import * as kernelNames from '../../src/kernels/names';
 
 /** A backend under test. */
@@ -48,8 +48,8 @@ function registerFallbackBackend(): void {
 /** The cpu backend as registered: our kernels run our WebAssembly module on a private memory. */
 export const CPU: BackendUnderTest = { name: 'cpu', tolerance: 1e-5, setup: async () => {} };
 
-/** The cpu backend with `HADAMRNN_CPU_WASM` off: our kernels' JavaScript path (fwht.ts,
- * recurrence.ts), as in a runtime without WebAssembly. */
+/** The cpu backend with `HADAMRNN_CPU_WASM` off: our kernels' typed-array impl (fwht_impl.ts,
+ * recurrence_impl.ts), as in a runtime without WebAssembly. */
 export const CPU_JS: BackendUnderTest = {
   name: 'cpu',
   label: 'cpu-js',

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../../src';
 import { HadamRNNSequence } from '../../src/kernels/names';
-import * as loader from '../../src/kernels/wasm/hadamard_module';
+import * as loader from '../../src/kernels/wasm/heap_module';
 import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';

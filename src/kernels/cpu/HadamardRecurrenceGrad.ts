@@ -1,69 +1,37 @@
-import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardRecurrenceGrad,
-  type HadamardRecurrenceGradAttrs,
-  type HadamardRecurrenceGradInputs,
-} from '../names';
-import { recurrenceBackward, recurrenceShape, type RecurrenceShape } from '../recurrence';
-import { recurrenceArgs } from '../wasm/hadamard_module';
-import { privateWasm } from './private_wasm';
+import { util, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { recurrenceGradCall } from '../module/calls';
+import { HadamardRecurrenceGrad } from '../names';
+import { recurrenceShape } from '../recurrence';
+import { withCpuMemory } from './private_memory';
 
 /** cpu `HadamardRecurrenceGrad`: dz, ds and dh0 in one reverse sweep, by our WebAssembly module on
- * the cpu kernels' private memory (private_wasm.ts), or by recurrenceBackward when
+ * the cpu kernels' private memory (private_memory.ts), or by the typed-array impl when
  * `HADAMRNN_CPU_WASM` is false or the module cannot run. */
 export function hadamardRecurrenceGrad({
   inputs,
   backend,
   attrs,
-}: KernelArgs<
-  HadamardRecurrenceGradInputs,
-  KernelBackend,
-  HadamardRecurrenceGradAttrs
->): TensorInfo[] {
+}: KernelArgsOf<typeof HadamardRecurrenceGrad, KernelBackend>): TensorInfo[] {
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, units } = shape;
   const read = (t: TensorInfo) => backend.readSync(t.dataId) as Float32Array;
   const { dy, states, s, h0, mask } = inputs;
-  const [dz, ds, dh0] = reverseSweep(read(dy), read(states), read(s), read(h0), read(mask), shape);
-  const output = (values: Float32Array, outShape: number[]): TensorInfo => ({
-    dataId: backend.write(values, outShape, 'float32'),
-    shape: outShape,
-    dtype: 'float32',
+  const values = [dy, states, s, h0, mask].map(read);
+  const outShapes = [dy.shape, [units], [batch, units]]; // dz, ds, dh0
+  const lengths = [...values.map((v) => v.length), ...outShapes.map(util.sizeFromShape)];
+  const grads = withCpuMemory(lengths, (memory) => {
+    const [dyB, statesB, sB, h0B, maskB] = values.map((v) => memory.input(v));
+    const [dz, ds, dh0] = outShapes.map((outShape) => memory.alloc(outShape));
+    const sweepInputs = { dy: dyB, states: statesB, s: sB, h0: h0B, mask: maskB };
+    recurrenceGradCall(memory, sweepInputs, { dz, ds, dh0 }, shape);
+    return [dz, ds, dh0].map((b) => memory.output(b));
   });
-  return [output(dz, dy.shape), output(ds, [units]), output(dh0, [batch, units])];
-}
-
-/** [dz, ds, dh0] as new arrays, from the module on the private memory or recurrenceBackward. */
-function reverseSweep(
-  dy: Float32Array,
-  states: Float32Array,
-  s: Float32Array,
-  h0: Float32Array,
-  mask: Float32Array,
-  shape: RecurrenceShape,
-): Float32Array[] {
-  const outLengths = [dy.length, s.length, h0.length]; // dz, ds, dh0
-  const inLengths = [dy, states, s, h0, mask].map((values) => values.length);
-  const wasm = privateWasm([...inLengths, ...outLengths]);
-  if (wasm == null) {
-    const [dz, ds, dh0] = outLengths.map((length) => new Float32Array(length));
-    recurrenceBackward(dy, states, s, h0, mask, shape, dz, ds, dh0);
-    return [dz, ds, dh0];
-  }
-  const [dz, ds, dh0] = outLengths.map((length) => wasm.alloc(length));
-  wasm.exports.HadamardRecurrenceGrad(
-    wasm.copyIn(dy), // [batch, T, n], processing order
-    wasm.copyIn(states), // [batch, T, n], processing order
-    wasm.copyIn(s), // [n]
-    wasm.copyIn(h0), // [batch, n]
-    wasm.copyIn(mask), // [batch, T]
-    dz, // [batch, T, n] out, time order
-    ds, // [n] out (zeroed by the module)
-    dh0, // [batch, n] out (zeroed by the module)
-    ...recurrenceArgs(shape),
-  );
-  return [dz, ds, dh0].map((offset, i) => wasm.copyOut(offset, outLengths[i]));
+  return grads.map((values, i) => ({
+    dataId: backend.write(values, outShapes[i], 'float32'),
+    shape: outShapes[i],
+    dtype: 'float32',
+  }));
 }
 
 export const hadamardRecurrenceGradConfig = kernelConfig(

@@ -6,9 +6,11 @@ import {
   type HadamRNNSequenceAttrs,
   type HadamRNNSequenceInputs,
 } from '../names';
-import { recurrenceForward, recurrenceShape, type RecurrenceShape } from '../recurrence';
-import { hadamardWasm, recurrenceArgs } from './hadamard_module';
+import { recurrenceArgs } from '../module/hadamard_module';
+import { recurrenceShape, type RecurrenceShape } from '../recurrence';
+import { recurrenceForwardImpl } from '../recurrence_impl';
 import { heapFloats, moveToHeap, offsetOf } from './heap';
+import { hadamardWasm } from './heap_module';
 
 /**
  * wasm `HadamRNNSequence`: projection, bias, recurrence and activation in one pass of our module
@@ -78,7 +80,7 @@ function sequenceFallback(
       z[row * n + j] = sum;
     }
   }
-  recurrenceForward(z, s, h0, mask, shape, out);
+  recurrenceForwardImpl(z, s, h0, mask, shape, out);
   if (relu) {
     out.forEach((v, i) => (out[i] = Math.max(v, 0)));
   }

@@ -5,7 +5,8 @@
  */
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { util, type TensorInfo } from '@tensorflow/tfjs-core';
-import { emscriptenHeap } from './hadamard_module';
+import type { ModuleMemory } from '../module/calls';
+import { emscriptenHeap, hadamardWasm } from './heap_module';
 
 /** Byte offset of `t`'s values on the heap; `kernel` names the caller in the error. */
 export function offsetOf(backend: BackendWasm, t: TensorInfo, kernel: string): number {
@@ -16,7 +17,7 @@ export function offsetOf(backend: BackendWasm, t: TensorInfo, kernel: string): n
   return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
-/** A float32 view of `t`'s values on the heap as it is now (for the JavaScript fallback). */
+/** A float32 view of `t`'s values on the heap as it is now (for the typed-array impl). */
 export function heapFloats(backend: BackendWasm, t: TensorInfo, kernel: string): Float32Array {
   const buffer = emscriptenHeap(backend).HEAPU8.buffer;
   return new Float32Array(buffer, offsetOf(backend, t, kernel), util.sizeFromShape(t.shape));
@@ -31,4 +32,18 @@ export function moveToHeap(backend: BackendWasm, tensors: readonly TensorInfo[])
   for (const t of tensors) {
     backend.dataIdMap.get(t.dataId);
   }
+}
+
+/**
+ * The heap as the memory of module/calls.ts's wrappers, for one call of `kernel` (named in errors):
+ * buffers are tensors, allocated as kernel outputs. Our module runs on it when it can be
+ * instantiated there; otherwise the wrappers run the typed-array impl on views of the heap.
+ */
+export function wasmHeap(backend: BackendWasm, kernel: string): ModuleMemory<TensorInfo> {
+  return {
+    exports: hadamardWasm(backend)?.exports ?? null,
+    alloc: (shape) => backend.makeOutput(shape, 'float32'),
+    offsetOf: (t) => offsetOf(backend, t, kernel),
+    floats: (t) => heapFloats(backend, t, kernel),
+  };
 }

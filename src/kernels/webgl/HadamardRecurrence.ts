@@ -1,11 +1,7 @@
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardRecurrence,
-  type HadamardRecurrenceAttrs,
-  type HadamardRecurrenceInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardRecurrence } from '../names';
 import { recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { StepStack } from './step_stack_impl';
@@ -20,7 +16,7 @@ export function hadamardRecurrence({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardRecurrenceInputs, MathBackendWebGL, HadamardRecurrenceAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardRecurrence, MathBackendWebGL>): TensorInfo {
   const shape = recurrenceShape(inputs.z.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {

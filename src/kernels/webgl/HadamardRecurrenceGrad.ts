@@ -1,11 +1,7 @@
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardRecurrenceGrad,
-  type HadamardRecurrenceGradAttrs,
-  type HadamardRecurrenceGradInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardRecurrenceGrad } from '../names';
 import { emptyRecurrenceGrad, recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { MaskStepsProgram } from './mask_steps_gpu';
@@ -24,11 +20,7 @@ export function hadamardRecurrenceGrad({
   inputs,
   backend,
   attrs,
-}: KernelArgs<
-  HadamardRecurrenceGradInputs,
-  MathBackendWebGL,
-  HadamardRecurrenceGradAttrs
->): TensorInfo[] {
+}: KernelArgsOf<typeof HadamardRecurrenceGrad, MathBackendWebGL>): TensorInfo[] {
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {

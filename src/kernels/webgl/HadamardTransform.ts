@@ -1,11 +1,8 @@
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardTransform,
-  type HadamardTransformAttrs,
-  type HadamardTransformInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardTransform } from '../names';
+import { transformArgs } from '../transform';
 import { runButterfly, runPackedButterfly, withFlatViews } from './butterfly_impl';
 
 /**
@@ -18,11 +15,9 @@ export function hadamardTransform({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardTransformInputs, MathBackendWebGL, HadamardTransformAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardTransform, MathBackendWebGL>): TensorInfo {
   const { x } = inputs;
-  const { blockSize, normalize } = attrs;
-  const size = x.shape.reduce((a, b) => a * b, 1);
-  const scale = normalize ? 1 / Math.sqrt(blockSize) : 1;
+  const { size, blockSize, scale } = transformArgs(x, attrs);
   if (size === 0) {
     return backend.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
   }

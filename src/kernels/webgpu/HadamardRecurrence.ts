@@ -1,11 +1,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardRecurrence,
-  type HadamardRecurrenceAttrs,
-  type HadamardRecurrenceInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardRecurrence } from '../names';
 import { recurrenceShape } from '../recurrence';
 import { planChunk } from './chunk_plan';
 import { RecurrenceProgram, recurrenceUniformValues } from './recurrence_webgpu';
@@ -18,7 +14,7 @@ export function hadamardRecurrence({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardRecurrenceInputs, WebGPUBackend, HadamardRecurrenceAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardRecurrence, WebGPUBackend>): TensorInfo {
   const shape = recurrenceShape(inputs.z.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {

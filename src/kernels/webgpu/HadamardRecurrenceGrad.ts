@@ -1,11 +1,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardRecurrenceGrad,
-  type HadamardRecurrenceGradAttrs,
-  type HadamardRecurrenceGradInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardRecurrenceGrad } from '../names';
 import { emptyRecurrenceGrad, recurrenceShape } from '../recurrence';
 import { planChunk } from './chunk_plan';
 import { ColumnSumProgram } from './column_sum_webgpu';
@@ -20,11 +16,7 @@ export function hadamardRecurrenceGrad({
   inputs,
   backend,
   attrs,
-}: KernelArgs<
-  HadamardRecurrenceGradInputs,
-  WebGPUBackend,
-  HadamardRecurrenceGradAttrs
->): TensorInfo[] {
+}: KernelArgsOf<typeof HadamardRecurrenceGrad, WebGPUBackend>): TensorInfo[] {
   const shape = recurrenceShape(inputs.dy.shape, attrs);
   const { batch, steps, units, blockSize } = shape;
   if (batch * steps * units === 0) {

@@ -1,11 +1,8 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamardTransform,
-  type HadamardTransformAttrs,
-  type HadamardTransformInputs,
-} from '../names';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamardTransform } from '../names';
+import { transformArgs } from '../transform';
 import { planChunk } from './chunk_plan';
 import { TransformProgram } from './transform_webgpu';
 
@@ -17,10 +14,9 @@ export function hadamardTransform({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamardTransformInputs, WebGPUBackend, HadamardTransformAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamardTransform, WebGPUBackend>): TensorInfo {
   const { x } = inputs;
-  const { blockSize, normalize } = attrs;
-  const size = x.shape.reduce((a, b) => a * b, 1);
+  const { size, blockSize, scale } = transformArgs(x, attrs);
   if (size === 0) {
     return backend.makeTensorInfo(x.shape, 'float32', new Float32Array(0));
   }
@@ -30,7 +26,7 @@ export function hadamardTransform({
     new TransformProgram(size, blockSize, plan),
     [flat],
     'float32',
-    TransformProgram.uniformValues(size, plan, normalize ? 1 / Math.sqrt(blockSize) : 1),
+    TransformProgram.uniformValues(size, plan, scale),
   );
   return { dataId: out.dataId, shape: x.shape, dtype: 'float32' };
 }

@@ -1,5 +1,5 @@
 // The wasm kernels against the concerns of working in place on the tfjs-wasm heap: growth of the
-// heap while a kernel allocates its outputs, the JavaScript fallback, and an engine reset (a new
+// heap while a kernel allocates its outputs, the typed-array impl, and an engine reset (a new
 // emscripten module with a new memory). Their math is covered by test/conformance on every backend.
 // (Large typed-array loops are slow under jest's sandbox, so heap growth is provoked, not filled.)
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
 import { AffineWeightGrads, HadamardRecurrenceGrad } from '../../../src/kernels/names';
-import * as loader from '../../../src/kernels/wasm/hadamard_module';
+import * as loader from '../../../src/kernels/wasm/heap_module';
 import { expectClose, expectNoLeaks, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
 import {
@@ -127,13 +127,13 @@ async function checkAffineWeightGrads(rows: number, inDim: number, n: number) {
 
 describe.each([
   ['our module', false],
-  ['the JavaScript fallback', true],
-])('wasm kernels through %s', (_, fallback) => {
+  ['the typed-array impl', true],
+])('wasm kernels through %s', (_, typedArrayImpl) => {
   // A fresh 16 MiB heap for each test: growingOnEachOutput at least doubles it per output.
   beforeEach(async () => {
     tf.engine().reset();
     expect(await tf.setBackend('wasm')).toBe(true);
-    if (fallback) {
+    if (typedArrayImpl) {
       jest.spyOn(loader, 'hadamardWasm').mockReturnValue(null);
     }
   });
@@ -142,7 +142,7 @@ describe.each([
     const spy = jest.spyOn(loader, 'hadamardWasm');
     tf.dispose(hadamardTransform(tf.zeros([4, 8])));
     expect(spy).toHaveBeenCalledTimes(1);
-    expect(spy.mock.results[0].value === null).toBe(fallback);
+    expect(spy.mock.results[0].value === null).toBe(typedArrayImpl);
   });
 
   it('transforms correctly while the heap grows', async () => {

@@ -3,7 +3,7 @@
 import './no_simd_setup';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { hadamardWasm } from '../../../src/kernels/wasm/hadamard_module';
+import { hadamardWasm } from '../../../src/kernels/wasm/heap_module';
 import '../../conformance/hadamard_transform.test';
 import '../../conformance/hadamard_recurrence.test';
 

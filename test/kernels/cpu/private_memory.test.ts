@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
 import { hadamardRecurrence as recurrenceKernel } from '../../../src/kernels/cpu/HadamardRecurrence';
 import { hadamardRecurrenceGrad as recurrenceGradKernel } from '../../../src/kernels/cpu/HadamardRecurrenceGrad';
-import { CPU_WASM_FLAG, privateWasmMemory } from '../../../src/kernels/cpu/private_wasm';
-import * as fwhtModule from '../../../src/kernels/fwht';
-import * as recurrenceModule from '../../../src/kernels/recurrence';
+import { CPU_WASM_FLAG, privateWasmMemory } from '../../../src/kernels/cpu/private_memory';
+import * as fwhtModule from '../../../src/kernels/fwht_impl';
+import * as recurrenceModule from '../../../src/kernels/recurrence_impl';
 import { CPU, CPU_JS, describeEachBackend } from '../../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
@@ -131,9 +131,9 @@ describe('cpu kernels on their private WebAssembly memory', () => {
   });
 
   it('runs no JavaScript butterfly with the flag on, and only it with the flag off', async () => {
-    const fwht = jest.spyOn(fwhtModule, 'fwht');
-    const forward = jest.spyOn(recurrenceModule, 'recurrenceForward');
-    const backward = jest.spyOn(recurrenceModule, 'recurrenceBackward');
+    const fwht = jest.spyOn(fwhtModule, 'fwhtImpl');
+    const forward = jest.spyOn(recurrenceModule, 'recurrenceForwardImpl');
+    const backward = jest.spyOn(recurrenceModule, 'recurrenceBackwardImpl');
     // A recurrence and its gradient with respect to z (the op's registered gradient), all tensors
     // freed but the returned dz.
     const run = () => {
@@ -166,8 +166,8 @@ describe('cpu kernels on their private WebAssembly memory', () => {
     tf.dispose([wasmDz, jsDz]);
   });
 
-  it('falls back to the JavaScript butterfly when the memory cannot grow', async () => {
-    const fwht = jest.spyOn(fwhtModule, 'fwht');
+  it('runs the typed-array impl when the memory cannot grow', async () => {
+    const fwht = jest.spyOn(fwhtModule, 'fwhtImpl');
     jest.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
     });
@@ -185,7 +185,7 @@ describeEachBackend(
   'the harness entry',
   (backend) => {
     it('runs the path its flags select', async () => {
-      const fwht = jest.spyOn(fwhtModule, 'fwht');
+      const fwht = jest.spyOn(fwhtModule, 'fwhtImpl');
       await checkTransform(2, 64, 8);
       expect(fwht).toHaveBeenCalledTimes(backend === CPU_JS ? 1 : 0);
       fwht.mockRestore();

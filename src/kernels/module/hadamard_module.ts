@@ -1,8 +1,8 @@
 /**
- * Loads hadamard.wat's module onto a `WebAssembly.Memory`: the tfjs-wasm heap (`hadamardWasm`,
- * for the wasm kernels) or any other memory (`hadamardWasmOnMemory`, for the cpu kernels' private
- * memory in src/kernels/cpu/private_wasm.ts). Picks the variant that fits the runtime and that
- * memory, and keeps one instance per memory.
+ * Loads hadamard.wat's module onto a `WebAssembly.Memory`, whichever backend owns it: the tfjs-wasm
+ * heap (src/kernels/wasm/heap_module.ts) or the cpu kernels' private memory
+ * (src/kernels/cpu/private_memory.ts). Picks the variant that fits the runtime and that memory, and
+ * keeps one instance per memory.
  *
  * - SIMD128 unless `WASM_HAS_SIMD_SUPPORT` is false (then tfjs-wasm itself runs its scalar binary)
  *   or `WebAssembly.validate` rejects the SIMD variant: validating the variant itself is the
@@ -14,7 +14,6 @@
  * - Every variant is under 4 KiB, the most that browsers compile synchronously on the main thread
  *   (kernels are synchronous); a test keeps it so.
  */
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { env } from '@tensorflow/tfjs-core';
 import type { RecurrenceShape } from '../recurrence';
 import { HADAMARD_WASM } from './hadamard_bytes';
@@ -84,14 +83,6 @@ export function recurrenceArgs(shape: RecurrenceShape): RecurrenceArgs {
 /** A variant of the module, as named in hadamard_bytes.ts. */
 export type HadamardWasmVariant = keyof typeof HADAMARD_WASM;
 
-/** What we read of the emscripten module behind tfjs-wasm. Its non-threaded builds export their
- * memory (`asm.memory`); the threaded build creates it in JavaScript (`wasmMemory`). */
-interface EmscriptenHeap {
-  asm?: { memory?: unknown };
-  wasmMemory?: unknown;
-  HEAPU8: Uint8Array;
-}
-
 /** A loaded module: which variant, and its exports. */
 export interface HadamardWasm {
   variant: HadamardWasmVariant;
@@ -100,32 +91,6 @@ export interface HadamardWasm {
 
 const instances = new WeakMap<WebAssembly.Memory, HadamardWasm | null>();
 const compiled = new Map<HadamardWasmVariant, WebAssembly.Module | null>();
-
-/** The emscripten module of a wasm backend, typed as far as we use it. */
-export function emscriptenHeap(backend: BackendWasm): EmscriptenHeap {
-  return backend.wasm as unknown as EmscriptenHeap;
-}
-
-/** The backend's heap as a `WebAssembly.Memory` we can import, or null if it is not reachable. */
-export function heapMemory(backend: BackendWasm): WebAssembly.Memory | null {
-  const wasm = emscriptenHeap(backend);
-  for (const candidate of [wasm.wasmMemory, wasm.asm?.memory]) {
-    if (candidate instanceof WebAssembly.Memory) {
-      return candidate;
-    }
-  }
-  return null;
-}
-
-/**
- * Our module instantiated on `backend`'s heap, or null when it cannot be (the memory is not
- * reachable, or no variant validates): the kernels then run their JavaScript fallback on views of
- * the heap. The import's limits (0 to 65536 pages) link with any 32-bit heap.
- */
-export function hadamardWasm(backend: BackendWasm): HadamardWasm | null {
-  const memory = heapMemory(backend);
-  return memory == null ? null : hadamardWasmOnMemory(memory);
-}
 
 /**
  * Our module instantiated on `memory` (instantiated once per memory, shared or not), or null when

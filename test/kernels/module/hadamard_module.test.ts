@@ -5,12 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import wabtFactory from 'wabt';
 import * as kernelNames from '../../../src/kernels/names';
-import { HADAMARD_WASM } from '../../../src/kernels/wasm/hadamard_bytes';
+import { HADAMARD_WASM } from '../../../src/kernels/module/hadamard_bytes';
 import {
-  hadamardWasm,
   variantBytes,
   type HadamardWasmVariant,
-} from '../../../src/kernels/wasm/hadamard_module';
+} from '../../../src/kernels/module/hadamard_module';
+import { hadamardWasm } from '../../../src/kernels/wasm/heap_module';
 import { expectClose } from '../../harness/expect';
 import { randomValues } from '../../harness/random';
 import { referenceTransform } from '../../reference/dense';

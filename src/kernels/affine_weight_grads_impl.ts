@@ -1,9 +1,9 @@
 /**
  * The affine map's weight gradients on typed arrays: the reference semantics of the wasm
- * `AffineWeightGrads` kernel, and its JavaScript fallback when our module cannot reach the heap.
+ * `AffineWeightGrads` kernel, and its typed-array impl where our module cannot reach the heap.
  */
 
-/** Shapes of {@link affineWeightGrads}: x is [rows, inDim], dy is [rows, n]. */
+/** Shapes of {@link affineWeightGradsImpl}: x is [rows, inDim], dy is [rows, n]. */
 export interface AffineShape {
   rows: number;
   inDim: number;
@@ -12,7 +12,7 @@ export interface AffineShape {
 
 /** Writes `dk = xᵀ · dy` [inDim, n] and `db = Σ_r dy[r]` [n], accumulating row by row in float32
  * (the order the wasm kernel uses). */
-export function affineWeightGrads(
+export function affineWeightGradsImpl(
   x: Float32Array,
   dy: Float32Array,
   { rows, inDim, n }: AffineShape,

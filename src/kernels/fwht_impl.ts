@@ -1,6 +1,6 @@
 /**
- * The scalar Walsh-Hadamard butterfly, written once for every JavaScript path (the cpu kernels and the
- * wasm backend's fallback when our module cannot run).
+ * The scalar Walsh-Hadamard butterfly on typed arrays, written once for every JavaScript path: the
+ * typed-array impl that the cpu and wasm kernels run where our WebAssembly module cannot.
  *
  * Natural (Sylvester) order: stage `h` replaces every pair (x[i], x[i + h]) by (x[i] + x[i + h],
  * x[i] - x[i + h]). Stages commute, so they are grouped three at a time into radix-8 passes (then one
@@ -18,7 +18,7 @@
  * values of `src[start, start + length)`, times `scale`. `src` may be `dst` (in place).
  * `blockSize` must be a power of two dividing `length`: callers validate.
  */
-export function fwht(
+export function fwhtImpl(
   src: Float32Array,
   dst: Float32Array,
   start: number,

@@ -1,8 +1,8 @@
 /**
- * `fwht` on typed arrays, against a naive radix-2 butterfly in float64: every log2(b) from 0 to 12
+ * `fwhtImpl` on typed arrays, against a naive radix-2 butterfly in float64: every log2(b) from 0 to 12
  * (so every mix of radix-8, radix-4 and radix-2 passes), in and out of place, on a sub-range.
  */
-import { fwht } from '../../src/kernels/fwht';
+import { fwhtImpl } from '../../src/kernels/fwht_impl';
 import { expectClose } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';
 
@@ -24,12 +24,12 @@ function naiveFwht(values: Float32Array, blockSize: number, scale: number): Floa
 
 const LOG2_SIZES = Array.from({ length: 13 }, (_, k) => k);
 
-describe('fwht', () => {
+describe('fwhtImpl', () => {
   it.each(LOG2_SIZES)('matches the naive butterfly on ±1 inputs, b = 2^%i, exactly', (log2) => {
     const blockSize = 2 ** log2;
     const src = randomSigns(3 * blockSize, 100 + log2);
     const dst = new Float32Array(src.length);
-    fwht(src, dst, 0, src.length, blockSize);
+    fwhtImpl(src, dst, 0, src.length, blockSize);
     // Sums of at most 4096 terms of ±1 are exact in float32.
     expect(Array.from(dst)).toEqual(Array.from(naiveFwht(src, blockSize, 1)));
   });
@@ -40,7 +40,7 @@ describe('fwht', () => {
     const before = Float32Array.from(src);
     const dst = new Float32Array(src.length);
     const scale = 1 / Math.sqrt(blockSize);
-    fwht(src, dst, 0, src.length, blockSize, scale);
+    fwhtImpl(src, dst, 0, src.length, blockSize, scale);
     expectClose(dst, naiveFwht(src, blockSize, scale), 1e-6);
     expect(src).toEqual(before);
   });
@@ -49,9 +49,9 @@ describe('fwht', () => {
     const blockSize = 2 ** log2;
     const src = randomValues(4 * blockSize, 300 + log2);
     const outOfPlace = new Float32Array(src.length);
-    fwht(src, outOfPlace, 0, src.length, blockSize, 0.5);
+    fwhtImpl(src, outOfPlace, 0, src.length, blockSize, 0.5);
     const inPlace = Float32Array.from(src);
-    fwht(inPlace, inPlace, 0, inPlace.length, blockSize, 0.5);
+    fwhtImpl(inPlace, inPlace, 0, inPlace.length, blockSize, 0.5);
     expect(inPlace).toEqual(outOfPlace);
   });
 
@@ -61,7 +61,7 @@ describe('fwht', () => {
     const dst = new Float32Array(src.length).fill(7);
     const start = blockSize;
     const length = 3 * blockSize;
-    fwht(src, dst, start, length, blockSize);
+    fwhtImpl(src, dst, start, length, blockSize);
     const expected = naiveFwht(src.subarray(start, start + length), blockSize, 1);
     expectClose(dst.subarray(start, start + length), expected, 1e-6);
     expect(Array.from(dst.subarray(0, start)).every((v) => v === 7)).toBe(true);

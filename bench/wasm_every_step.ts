@@ -36,13 +36,8 @@ function buildModel(layer: tfl.layers.Layer): tfl.Sequential {
 /** The layer's kernel, bias and signs as its predict passes them (quantized, signs taken). */
 function layerWeights(layer: HadamRNN): tf.Tensor[] {
   return tf.tidy(() => {
-    const { projection } = layer.cell;
-    const weights = [
-      projection.effectiveKernel(),
-      projection.bias!.read(),
-      layer.cell.recurrentSigns(),
-    ];
-    return weights.map((t) => tf.keep(t.clone()));
+    const { kernel, bias, s } = layer.cell.sequenceTerms().appliedWeights();
+    return [kernel, bias ?? tf.zeros([UNITS]), s].map((t) => tf.keep(t.clone()));
   });
 }
 

@@ -24,7 +24,7 @@ import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { DisposeResult } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { hadamRNNSequence } from '../ops/hadam_rnn_sequence';
+import { hadamRNNSequence, SequenceWeightsCache } from '../ops/hadam_rnn_sequence';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
 import { impulseResponses, lastStateFromResponses } from '../ops/impulse_responses';
 import { ImpulseResponseCache, responsesArePreferable } from './impulse_response_cache';
@@ -126,6 +126,8 @@ export class HadamRNN extends RNN {
   readonly inference: HadamRNNInference;
   /** Impulse responses for inference of the last state (src/ops/impulse_responses.ts). */
   private readonly responseCache = new ImpulseResponseCache();
+  /** The every-step kernel's weights for inference (src/ops/hadam_rnn_sequence.ts). */
+  private readonly sequenceCache = new SequenceWeightsCache();
 
   constructor(args: HadamRNNArgs) {
     const api = HadamRNN.className;
@@ -196,7 +198,9 @@ export class HadamRNN extends RNN {
       const h0 = this.initialStateFor(x, terms.units, statesFromInputs, kwargs?.initialState);
       if (this.returnSequences && !this.returnState && !this.stateful && !training) {
         // Inference on wasm: projection, recurrence and activation in one pass (no gradient).
-        const outputs = hadamRNNSequence(x, terms.appliedWeights, h0, mask, {
+        const weights = () =>
+          this.sequenceCache.lookup([getBackend(), ...terms.weightIds()], terms.appliedWeights);
+        const outputs = hadamRNNSequence(x, weights, h0, mask, {
           blockSize: terms.blockSize,
           goBackwards: this.goBackwards,
           activation: terms.activation.identifier,
@@ -244,9 +248,11 @@ export class HadamRNN extends RNN {
     return responses == null ? null : lastStateFromResponses(x, responses);
   }
 
-  /** Disposes the layer's weights and the impulse responses it keeps for inference. */
+  /** Disposes the layer's weights and what it keeps for inference (impulse responses, the
+   * every-step kernel's weights). */
   override dispose(): DisposeResult {
     this.responseCache.dispose();
+    this.sequenceCache.dispose();
     return super.dispose();
   }
 

@@ -144,6 +144,52 @@ describe.each([
     model.dispose();
   });
 
+  it('keeps the quantized weights between predicts, follows new weights and frees them on dispose', async () => {
+    const c = { batch: 2, steps: 5, inDim: 3, units: 16, blockSize: 4 };
+    const before = tf.memory().numTensors;
+    const layer = hadamRNN({
+      units: c.units,
+      blockSize: c.blockSize,
+      returnSequences: true,
+      inputShape: [c.steps, c.inDim],
+    });
+    const model = tfl.sequential({ layers: [layer] });
+    const xValues = randomValues(c.batch * c.steps * c.inDim, 10);
+    const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inDim]);
+    for (const seed of [11, 12]) {
+      const reference: ReferenceLayer = {
+        kernel: randomValues(c.inDim * c.units, seed),
+        u: randomValues(c.units, seed + 10),
+        bias: randomValues(c.units, seed + 20),
+        inputDim: c.inDim,
+        units: c.units,
+        blockSize: c.blockSize,
+        bits: 4,
+      };
+      setReferenceWeights(layer, reference);
+      const expected = referenceLayer(xValues, c.batch, c.steps, reference).outputs;
+      for (const call of ['first', 'second']) {
+        let y: tf.Tensor | undefined;
+        const kernels = await kernelsRunBy(() => {
+          y = model.predict(x) as tf.Tensor;
+        });
+        expectClose(valuesOf(y!), expected, 1e-4);
+        y!.dispose();
+        // model.predict's own Slice and Identity aside, a second predict runs the fused kernel
+        // alone: no quantizer op.
+        const layerKernels = kernels.filter((k) => k !== 'Slice' && k !== 'Identity');
+        if (call === 'second') {
+          expect(layerKernels).toEqual([HadamRNNSequence]);
+        } else {
+          expect(layerKernels.length).toBeGreaterThan(1);
+        }
+      }
+    }
+    x.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('reads weights created on another backend (built on cpu, predicting on wasm)', async () => {
     await tf.setBackend('cpu');
     const model = tfl.sequential({

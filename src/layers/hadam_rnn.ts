@@ -24,10 +24,15 @@ import { RNN } from '@tensorflow/tfjs-layers';
 import type { BaseRNNLayerArgs } from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type { DisposeResult } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { hadamRNNSequence, SequenceWeightsCache } from '../ops/hadam_rnn_sequence';
+import { hadamRNNSequence, type SequenceWeights } from '../ops/hadam_rnn_sequence';
 import { hadamardRecurrence } from '../ops/hadamard_recurrence';
-import { impulseResponses, lastStateFromResponses } from '../ops/impulse_responses';
-import { ImpulseResponseCache, responsesArePreferable } from './impulse_response_cache';
+import {
+  impulseResponses,
+  lastStateFromResponses,
+  type ImpulseResponses,
+} from '../ops/impulse_responses';
+import { responsesArePreferable } from './impulse_responses_choice';
+import { KeptTensors } from './kept_tensors';
 import { checkBoolean, describeValue, formatShape, toFloatTensor } from '../common/validate';
 import type { RefusedKeys } from '../common/strict_args';
 import { rejectUnknownKeys, strictFromConfig } from './config_keys';
@@ -125,9 +130,9 @@ export class HadamRNN extends RNN {
   /** How inference of the last state alone runs. */
   readonly inference: HadamRNNInference;
   /** Impulse responses for inference of the last state (src/ops/impulse_responses.ts). */
-  private readonly responseCache = new ImpulseResponseCache();
+  private readonly responseCache = new KeptTensors<ImpulseResponses>();
   /** The every-step kernel's weights for inference (src/ops/hadam_rnn_sequence.ts). */
-  private readonly sequenceCache = new SequenceWeightsCache();
+  private readonly sequenceCache = new KeptTensors<SequenceWeights>();
 
   constructor(args: HadamRNNArgs) {
     const api = HadamRNN.className;
@@ -199,7 +204,7 @@ export class HadamRNN extends RNN {
       if (this.returnSequences && !this.returnState && !this.stateful && !training) {
         // Inference on wasm: projection, recurrence and activation in one pass (no gradient).
         const weights = () =>
-          this.sequenceCache.lookup([getBackend(), ...terms.weightIds()], terms.appliedWeights);
+          this.sequenceCache.kept([getBackend(), ...terms.weightIds()], terms.appliedWeights);
         const outputs = hadamRNNSequence(x, weights, h0, mask, {
           blockSize: terms.blockSize,
           goBackwards: this.goBackwards,
@@ -238,7 +243,7 @@ export class HadamRNN extends RNN {
     }
     const steps = x.shape[1];
     const key = [getBackend(), steps, this.goBackwards, ...terms.weightIds()];
-    const responses = this.responseCache.lookup(key, () => {
+    const responses = this.responseCache.keptOnRepeat(key, () => {
       const { kernel, bias, s } = terms.appliedWeights();
       return impulseResponses(kernel, bias, s, steps, {
         blockSize: terms.blockSize,

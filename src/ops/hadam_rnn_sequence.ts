@@ -3,11 +3,8 @@
  * `HadamRNNSequence` (wasm). Internal: the layer calls it at inference; it has no gradient.
  */
 import {
-  clone,
-  dispose,
   engine,
   env,
-  keep,
   ones,
   zeros,
   type Tensor,
@@ -35,44 +32,6 @@ export interface SequenceWeights {
   bias: Tensor1D | null;
   /** [n], the signs. */
   s: Tensor1D;
-}
-
-/**
- * The fused kernel's weights, kept by a layer across inference calls while its weights stay the
- * same (the same data ids, as layers/impulse_response_cache.ts keys its responses): predict runs
- * no quantizer op. The kept tensors are clones, so disposing them never frees a weight (a
- * quantizer may return its input).
- */
-export class SequenceWeightsCache {
-  private key: readonly unknown[] | null = null;
-  private weights: SequenceWeights | null = null;
-
-  /** The weights for `key`: those kept, or those `build` makes (then kept) for a new key. */
-  lookup(key: readonly unknown[], build: () => SequenceWeights): SequenceWeights {
-    const sameKey =
-      this.key != null && this.key.length === key.length && this.key.every((k, i) => k === key[i]);
-    if (!sameKey || this.weights == null) {
-      this.dispose();
-      const { kernel, bias, s } = build();
-      this.weights = {
-        kernel: keep(clone(kernel)),
-        bias: bias == null ? null : keep(clone(bias)),
-        s: keep(clone(s)),
-      };
-      this.key = key;
-    }
-    return this.weights;
-  }
-
-  /** Frees the kept weights. */
-  dispose(): void {
-    if (this.weights != null) {
-      const { kernel, bias, s } = this.weights;
-      dispose(bias == null ? [kernel, s] : [kernel, bias, s]);
-    }
-    this.weights = null;
-    this.key = null;
-  }
 }
 
 /**

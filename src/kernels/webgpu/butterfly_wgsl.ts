@@ -72,18 +72,3 @@ export function butterflyWgsl(work: WorkAccess, blockSize: number, plan: ChunkPl
 export function workBufferWgsl(name: string, plan: ChunkPlan): string {
   return plan.shared ? `var<workgroup> ${name} : array<f32, ${plan.chunk}>;` : '';
 }
-
-/** The fields of a program whose workgroups each take one chunk, `groups` in all. */
-export function chunkDispatch(plan: ChunkPlan, groups: number, outputShape: number[]) {
-  return {
-    outputShape,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [groups, 1, 1] as [number, number, number],
-    workgroupSize: [plan.threads, 1, 1] as [number, number, number],
-  };
-}
-
-/** The shader key part that the plan compiles into the code. */
-export function planKey(plan: ChunkPlan, blockSize: number): string {
-  return `${blockSize}_${plan.chunk}_${plan.threads}_${plan.shared}`;
-}

@@ -1,4 +1,5 @@
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { int32Uniforms } from './chunk_program';
 
 /** Sums `rows` rows of `units` values, starting at float `offset` of a flat input: one invocation
  * per unit. */
@@ -20,11 +21,7 @@ export class ColumnSumProgram implements WebGPUProgram {
 
   /** The uniforms' values for rows starting at `offset`. */
   static uniformValues(offset: number, rows: number) {
-    // One entry per scalar: tfjs aligns an entry of several values as a vector.
-    return [
-      { type: 'int32', data: [offset] },
-      { type: 'int32', data: [rows] },
-    ];
+    return int32Uniforms(offset, rows);
   }
 
   getUserCode(): string {

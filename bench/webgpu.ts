@@ -73,6 +73,13 @@ export async function run(): Promise<BenchSection> {
       ],
     ],
     notes: [
+      'Where a HadamRNN training step goes, each part timed alone on its shapes (median ms): ' +
+        Object.entries(result.partsMs)
+          .map(([part, value]) => `${part} ${ms(value)}`)
+          .join(', ') +
+        '. The projection and its input gradient are tfjs matMuls that the layer calls (the ' +
+        "input gradient although the model's input needs none); predict runs none of them: " +
+        'projection, recurrence and ReLU are one HadamRNNSequence dispatch.',
       verdict('Transform, op vs dense matMul', speedups.op, TARGETS.op),
       verdict('Layer predict vs simpleRNN', speedups.predict, TARGETS.predict),
       verdict('Layer training step vs simpleRNN', speedups.trainStep, TARGETS.trainStep),

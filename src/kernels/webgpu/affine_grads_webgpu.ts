@@ -1,25 +1,17 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { int32Uniforms } from './chunk_program';
+import { ValueProgram } from './value_program';
 
 /**
- * `xᵀ · dy` for x [rows, inDim] and dy [rows, n]: one invocation per output value, each summing
- * over the rows, no workgroup memory and no barrier (tfjs's tiled matMul pays for both, which CPU
+ * `xᵀ · dy` for x [rows, inDim] and dy [rows, n], each output value summed over the rows by one
+ * invocation (tfjs's tiled matMul shares tiles through workgroup memory and barriers, which CPU
  * emulation makes dear when the summed axis is long and the output small).
  */
-export class AffineKernelGradProgram implements WebGPUProgram {
+export class AffineKernelGradProgram extends ValueProgram {
   variableNames = ['x', 'dy'];
   uniforms = 'rows : i32, inDim : i32,';
-  size = true;
-  outputShape: number[];
-  shaderKey = 'hadamardAffineKernelGrad';
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
 
   constructor(inDim: number, n: number) {
-    this.outputShape = [inDim, n];
-    this.dispatchLayout = { x: [0, 1] };
-    this.dispatch = [Math.ceil((inDim * n) / 64), 1, 1];
+    super('hadamardAffineKernelGrad', [inDim, n]);
   }
 
   /** The uniforms' values for `rows` rows of `inDim` inputs. */

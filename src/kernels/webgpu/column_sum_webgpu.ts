@@ -1,22 +1,14 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { int32Uniforms } from './chunk_program';
+import { ValueProgram } from './value_program';
 
 /** Sums `rows` rows of `units` values, starting at float `offset` of a flat input: one invocation
  * per unit. */
-export class ColumnSumProgram implements WebGPUProgram {
+export class ColumnSumProgram extends ValueProgram {
   variableNames = ['x'];
   uniforms = 'offset : i32, rows : i32,';
-  size = true;
-  outputShape: number[];
-  shaderKey = 'hadamardColumnSum';
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
 
   constructor(units: number) {
-    this.outputShape = [units];
-    this.dispatchLayout = { x: [0] };
-    this.dispatch = [Math.ceil(units / 64), 1, 1];
+    super('hadamardColumnSum', [units]);
   }
 
   /** The uniforms' values for rows starting at `offset`. */

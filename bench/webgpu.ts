@@ -17,7 +17,7 @@ const PLAN: WebGPUBenchPlan = {
   transform: { n: 512, batch: 64, chain: 10, rounds: 15 },
   // T = 200 rather than 1000: simpleRNN runs several dispatches per step, which CPU emulation
   // makes too slow to repeat; HadamRNN's time hardly depends on how the steps are dispatched.
-  layers: { units: 128, steps: 200, batch: 32, inputs: 10, predictRounds: 5, trainRounds: 3 },
+  layers: { units: 128, steps: 200, batch: 32, inputs: 10, predictRounds: 7, trainRounds: 5 },
 };
 
 export async function run(): Promise<BenchSection> {

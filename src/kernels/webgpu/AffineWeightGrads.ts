@@ -3,6 +3,7 @@ import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelConfig, type KernelArgs } from '../kernel_config';
 import { AffineWeightGrads, type AffineWeightGradsInputs } from '../names';
 import { AffineKernelGradProgram } from './affine_grads_webgpu';
+import { int32Uniforms } from './chunk_program';
 import { ColumnSumProgram } from './column_sum_webgpu';
 
 /**
@@ -25,7 +26,7 @@ export function affineWeightGrads({
     new AffineKernelGradProgram(inDim, n),
     [x, dy],
     'float32',
-    AffineKernelGradProgram.uniformValues(rows, inDim),
+    int32Uniforms(rows, inDim),
   );
   const db = backend.runWebGPUProgram(
     new ColumnSumProgram(n),

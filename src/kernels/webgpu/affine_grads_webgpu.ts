@@ -1,4 +1,3 @@
-import { int32Uniforms } from './chunk_program';
 import { ValueProgram } from './value_program';
 
 /**
@@ -8,15 +7,11 @@ import { ValueProgram } from './value_program';
  */
 export class AffineKernelGradProgram extends ValueProgram {
   variableNames = ['x', 'dy'];
+  /** Set with int32Uniforms(rows, inDim). */
   uniforms = 'rows : i32, inDim : i32,';
 
   constructor(inDim: number, n: number) {
     super('hadamardAffineKernelGrad', [inDim, n]);
-  }
-
-  /** The uniforms' values for `rows` rows of `inDim` inputs. */
-  static uniformValues(rows: number, inDim: number) {
-    return int32Uniforms(rows, inDim);
   }
 
   getUserCode(): string {

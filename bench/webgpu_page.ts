@@ -8,7 +8,8 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hadamardTransform, hadamRNN, sylvester } from '../src';
+import { hadamardRecurrence, hadamardTransform, hadamRNN, sylvester } from '../src';
+import { affineWeightGrads } from '../src/ops/affine_weight_grads';
 
 /** What to measure. */
 export interface WebGPUBenchPlan {
@@ -23,12 +24,21 @@ export interface WebGPUBenchPlan {
   };
 }
 
+/** Parts of HadamRNN's training step, each timed alone (see partsOfTheStep). */
+export type StepPart =
+  | 'projection matMul'
+  | 'recurrence'
+  | 'recurrence + gradient'
+  | 'input gradient matMul'
+  | 'weight gradients';
+
 /** Median ms by case, and the adapter that ran them. */
 export interface WebGPUBench {
   adapter: string;
   transformMs: { op: number; matMul: number };
   predictMs: Record<string, number>;
   trainStepMs: Record<string, number>;
+  partsMs: Record<StepPart, number>;
 }
 
 const median = (values: number[]) => {
@@ -78,6 +88,53 @@ function chained(x: tf.Tensor, chain: number, f: (y: tf.Tensor) => tf.Tensor) {
     }
     await readBack(y);
   };
+}
+
+/**
+ * Where a HadamRNN training step's time goes, each part timed alone on the step's shapes: the
+ * projection x · K + b (tfjs's fused matMul, as the layer runs it), the recurrence kernel, the
+ * recurrence with its gradient kernel, the projection's input gradient dy · Kᵀ (tfjs's matMul,
+ * which the layer's gradient computes) and its weight gradients (AffineWeightGrads).
+ */
+async function partsOfTheStep(
+  xs: tf.Tensor3D,
+  units: number,
+  rounds: number,
+): Promise<Record<StepPart, number>> {
+  const [batch, steps, inputs] = xs.shape;
+  const rows = tf.reshape(xs, [batch * steps, inputs]) as tf.Tensor2D;
+  const kernel = tf.randomNormal([inputs, units]) as tf.Tensor2D;
+  const bias = tf.zeros([units]) as tf.Tensor1D;
+  const z = tf.randomNormal([batch, steps, units]) as tf.Tensor3D;
+  const dy = tf.randomNormal([batch * steps, units]) as tf.Tensor2D;
+  const signs = tf.sign(tf.randomNormal([units])) as tf.Tensor1D;
+  const h0 = tf.zeros([batch, units]) as tf.Tensor2D;
+  const recurrence = (zt: tf.Tensor, st: tf.Tensor) =>
+    hadamardRecurrence(zt as tf.Tensor3D, st as tf.Tensor1D, h0);
+  const parts = (await timeInterleaved(
+    {
+      'projection matMul': () => readBack(tf.fused.matMul({ a: rows, b: kernel, bias })),
+      recurrence: () => readBack(recurrence(z, signs)),
+      'recurrence + gradient': () =>
+        readBack(
+          tf.tidy(() => {
+            const grads = tf.grads((zt: tf.Tensor, st: tf.Tensor) =>
+              tf.sum(tf.mul(recurrence(zt, st), tf.reshape(dy, z.shape))),
+            )([z, signs]);
+            return tf.add(tf.sum(grads[0]), tf.sum(grads[1]));
+          }),
+        ),
+      'input gradient matMul': () => readBack(tf.matMul(dy, kernel, false, true)),
+      'weight gradients': async () => {
+        const [dk, db] = affineWeightGrads(rows, dy);
+        await readBack(dk);
+        db.dispose();
+      },
+    },
+    rounds,
+  )) as Record<StepPart, number>;
+  tf.dispose([rows, kernel, bias, z, dy, signs, h0]);
+  return parts;
 }
 
 async function run(plan: WebGPUBenchPlan): Promise<WebGPUBench> {
@@ -138,6 +195,7 @@ async function run(plan: WebGPUBenchPlan): Promise<WebGPUBench> {
     ),
     plan.layers.trainRounds,
   );
+  const partsMs = await partsOfTheStep(xs as tf.Tensor3D, units, plan.layers.trainRounds);
   tf.dispose([xs, ys]);
   Object.values(models).forEach((m) => m.dispose());
   Object.values(optimizers).forEach((o) => o.dispose());
@@ -147,6 +205,7 @@ async function run(plan: WebGPUBenchPlan): Promise<WebGPUBench> {
     transformMs,
     predictMs,
     trainStepMs,
+    partsMs,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * WGSL shared by this package's webgpu programs. Each program gives one workgroup a chunk of whole
  * blocks (chunk_plan.ts); its invocations own the chunk's values i = localIndex + j * threads for
- * elementwise work, and split each butterfly stage's pairs among them, a barrier after each stage.
+ * elementwise work, and split the butterfly stages' groups among them (see butterflyWgsl).
  */
 import type { ChunkPlan } from './chunk_plan';
 
@@ -48,42 +48,66 @@ export function ownValuesWgsl(plan: ChunkPlan, body: string): string {
     }`;
 }
 
+/** Butterfly stages one pass does in registers at most: groups of 2^3 values. */
+const MAX_PASS_STAGES = 3;
+
 /**
- * The unnormalized FWHT of every block of `blockSize` values of the chunk, in place; ends with a
- * barrier, and must start after one (its pairs cross the invocations' values).
+ * One pass of `stages` consecutive butterfly stages from stride h: each group of 2^stages values
+ * lo + m * h (m < 2^stages) is loaded, transformed in registers and stored, the groups split
+ * among the invocations.
+ */
+function passWgsl(work: WorkAccess, plan: ChunkPlan, h: number, stages: number): string {
+  const size = 1 << stages;
+  const log2h = Math.log2(h);
+  const v = Array.from({ length: size }, (_, m) => `v${m}`);
+  const lines = v.map((name, m) => `var ${name} = ${work(`lo + ${m * h}`)};`);
+  for (let stage = 0; stage < stages; stage++) {
+    const bit = 1 << stage;
+    for (let m = 0; m < size; m++) {
+      if ((m & bit) === 0) {
+        lines.push(
+          `{ let a = ${v[m]}; ${v[m]} = a + ${v[m + bit]}; ${v[m + bit]} = a - ${v[m + bit]}; }`,
+        );
+      }
+    }
+  }
+  lines.push(...v.map((name, m) => `${work(`lo + ${m * h}`)} = ${name};`));
+  return `for (var g = i32(localIndex); g < ${plan.chunk / size}; g = g + ${plan.threads}) {
+        let lo = ((g >> ${log2h}u) << ${log2h + stages}u) | (g & ${h - 1});
+        ${lines.join('\n        ')}
+      }`;
+}
+
+/**
+ * The unnormalized FWHT of every block of `blockSize` values of the chunk, in place; must start
+ * after a barrier, and leaves each value readable by the invocation that owns it (ownValuesWgsl).
+ * The stages commute, so they run in passes of up to MAX_PASS_STAGES stages in registers: first
+ * those whose pairs cross the invocations' values (stride h not a multiple of the invocation
+ * count), a barrier after each pass; then the others, whose pairs all lie within one invocation's
+ * own values (i = localIndex mod threads), with no barrier at all.
  */
 export function butterflyWgsl(work: WorkAccess, blockSize: number, plan: ChunkPlan): string {
-  if (blockSize === 1) {
-    return '';
+  const strides: number[] = [];
+  for (let h = 1; h < blockSize; h *= 2) {
+    strides.push(h);
   }
-  return `for (var h = 1; h < ${blockSize}; h = h * 2) {
-      for (var p = i32(localIndex); p < ${plan.chunk / 2}; p = p + ${plan.threads}) {
-        let lo = (p / h) * 2 * h + p % h;
-        let a = ${work('lo')};
-        let b = ${work('lo + h')};
-        ${work('lo')} = a + b;
-        ${work('lo + h')} = a - b;
+  const own = (h: number) => h % plan.threads === 0;
+  const code: string[] = [];
+  for (const local of [false, true]) {
+    const group = strides.filter((h) => own(h) === local);
+    for (let k = 0; k < group.length; k += MAX_PASS_STAGES) {
+      // Consecutive strides: the class of h is closed under doubling once h is a multiple.
+      const stages = Math.min(MAX_PASS_STAGES, group.length - k);
+      code.push(passWgsl(work, plan, group[k], stages));
+      if (!local) {
+        code.push(barrierWgsl(plan));
       }
-      ${barrierWgsl(plan)}
-    }`;
+    }
+  }
+  return code.join('\n      ');
 }
 
 /** Declares a work buffer of one chunk in workgroup memory when the plan keeps it there. */
 export function workBufferWgsl(name: string, plan: ChunkPlan): string {
   return plan.shared ? `var<workgroup> ${name} : array<f32, ${plan.chunk}>;` : '';
-}
-
-/** The fields of a program whose workgroups each take one chunk, `groups` in all. */
-export function chunkDispatch(plan: ChunkPlan, groups: number, outputShape: number[]) {
-  return {
-    outputShape,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [groups, 1, 1] as [number, number, number],
-    workgroupSize: [plan.threads, 1, 1] as [number, number, number],
-  };
-}
-
-/** The shader key part that the plan compiles into the code. */
-export function planKey(plan: ChunkPlan, blockSize: number): string {
-  return `${blockSize}_${plan.chunk}_${plan.threads}_${plan.shared}`;
 }

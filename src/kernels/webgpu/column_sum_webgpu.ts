@@ -1,30 +1,19 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { int32Uniforms } from './chunk_program';
+import { ValueProgram } from './value_program';
 
 /** Sums `rows` rows of `units` values, starting at float `offset` of a flat input: one invocation
  * per unit. */
-export class ColumnSumProgram implements WebGPUProgram {
+export class ColumnSumProgram extends ValueProgram {
   variableNames = ['x'];
   uniforms = 'offset : i32, rows : i32,';
-  size = true;
-  outputShape: number[];
-  shaderKey = 'hadamardColumnSum';
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
 
   constructor(units: number) {
-    this.outputShape = [units];
-    this.dispatchLayout = { x: [0] };
-    this.dispatch = [Math.ceil(units / 64), 1, 1];
+    super('hadamardColumnSum', [units]);
   }
 
   /** The uniforms' values for rows starting at `offset`. */
   static uniformValues(offset: number, rows: number) {
-    // One entry per scalar: tfjs aligns an entry of several values as a vector.
-    return [
-      { type: 'int32', data: [offset] },
-      { type: 'int32', data: [rows] },
-    ];
+    return int32Uniforms(offset, rows);
   }
 
   getUserCode(): string {

@@ -1,17 +1,7 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import {
-  barrierWgsl,
-  butterflyWgsl,
-  chunkDispatch,
-  GROUP_INDEX_WGSL,
-  ownValuesWgsl,
-  planKey,
-  STEP_MASK_WGSL,
-  workBufferWgsl,
-  type WorkAccess,
-} from './butterfly_wgsl';
+import { barrierWgsl, butterflyWgsl, ownValuesWgsl, type WorkAccess } from './butterfly_wgsl';
 import type { ChunkPlan } from './chunk_plan';
-import { RECURRENCE_UNIFORMS, recurrenceGroupWgsl } from './recurrence_webgpu';
+import { ChunkProgram } from './chunk_program';
+import { RECURRENCE_UNIFORMS, recurrenceShaderWgsl } from './recurrence_webgpu';
 
 /** Where each part of the gradient program's flat output starts, in floats. */
 export function gradLayout(batch: number, steps: number, units: number, plan: ChunkPlan) {
@@ -30,29 +20,13 @@ export function gradLayout(batch: number, steps: number, units: number, plan: Ch
  * FWHT(h_{k-1}) / sqrt(b) and g = FWHT(s * g) / sqrt(b); finally dh0 = g. Writes one flat output
  * laid out by gradLayout: dz [batch, T, n] in time order, ds per batch row [batch, n], dh0.
  */
-export class RecurrenceGradProgram implements WebGPUProgram {
+export class RecurrenceGradProgram extends ChunkProgram {
   variableNames = ['dy', 'states', 's', 'h0', 'mask'];
   uniforms = RECURRENCE_UNIFORMS;
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
 
-  constructor(
-    batch: number,
-    steps: number,
-    units: number,
-    private readonly blockSize: number,
-    private readonly plan: ChunkPlan,
-  ) {
+  constructor(batch: number, steps: number, units: number, blockSize: number, plan: ChunkPlan) {
     const { size } = gradLayout(batch, steps, units, plan);
-    const fields = chunkDispatch(plan, (batch * units) / plan.chunk, [size]);
-    this.outputShape = [size];
-    this.dispatchLayout = fields.dispatchLayout;
-    this.dispatch = fields.dispatch;
-    this.workgroupSize = fields.workgroupSize;
-    this.shaderKey = `hadamardRecurrenceGrad_${planKey(plan, blockSize)}`;
+    super('hadamardRecurrenceGrad', [size], (batch * units) / plan.chunk, blockSize, plan);
   }
 
   getUserCode(): string {
@@ -61,13 +35,11 @@ export class RecurrenceGradProgram implements WebGPUProgram {
       ? (i) => `carry[${i}]`
       : (i) => `result[carryBase + ${i}]`;
     const work: WorkAccess = plan.shared ? (i) => `work[${i}]` : (i) => `result[workBase + ${i}]`;
-    return `
-    ${workBufferWgsl('carry', plan)}
-    ${workBufferWgsl('work', plan)}
-    ${GROUP_INDEX_WGSL}
-    ${STEP_MASK_WGSL}
-    fn main(index : i32) {
-      ${recurrenceGroupWgsl(plan)}
+    return recurrenceShaderWgsl(
+      plan,
+      ['carry', 'work'],
+      '',
+      `
       let rowsSize = uniforms.batch * n;
       let dsBase = uniforms.batch * steps * n + row * n + u0;
       let dh0Base = dsBase + rowsSize;
@@ -105,7 +77,7 @@ export class RecurrenceGradProgram implements WebGPUProgram {
           ${ownValuesWgsl(plan, `${carry('i')} = ${carry('i')} * uniforms.scale;`)}
         }
       }
-      ${ownValuesWgsl(plan, `result[dh0Base + i] = ${carry('i')};`)}
-    }`;
+      ${ownValuesWgsl(plan, `result[dh0Base + i] = ${carry('i')};`)}`,
+    );
   }
 }

@@ -1,41 +1,25 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import {
   barrierWgsl,
   butterflyWgsl,
-  chunkDispatch,
   GROUP_INDEX_WGSL,
   ownValuesWgsl,
-  planKey,
   workBufferWgsl,
   type WorkAccess,
 } from './butterfly_wgsl';
 import type { ChunkPlan } from './chunk_plan';
+import { ChunkProgram } from './chunk_program';
 
 /**
  * The scaled FWHT of every block of a flat `x`, one chunk of whole blocks per workgroup: load,
  * log2(b) barrier-separated butterfly stages, scaled store. Uniforms: the number of chunks and the
  * scale.
  */
-export class TransformProgram implements WebGPUProgram {
+export class TransformProgram extends ChunkProgram {
   variableNames = ['x'];
   uniforms = 'numGroups : i32, scale : f32,';
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
 
-  constructor(
-    size: number,
-    private readonly blockSize: number,
-    private readonly plan: ChunkPlan,
-  ) {
-    this.outputShape = [size];
-    this.shaderKey = `hadamardTransform_${planKey(plan, blockSize)}`;
-    const fields = chunkDispatch(plan, size / plan.chunk, [size]);
-    this.dispatchLayout = fields.dispatchLayout;
-    this.dispatch = fields.dispatch;
-    this.workgroupSize = fields.workgroupSize;
+  constructor(size: number, blockSize: number, plan: ChunkPlan) {
+    super('hadamardTransform', [size], size / plan.chunk, blockSize, plan);
   }
 
   /** The uniforms' values for `size` values scaled by `scale`. */

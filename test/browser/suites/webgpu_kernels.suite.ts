@@ -9,14 +9,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
 import { THREADS_FLAG, WORKGROUP_BYTES_FLAG } from '../../../src/kernels/webgpu/chunk_plan';
+import { affineWeightGrads } from '../../../src/ops/affine_weight_grads';
+import { hadamRNNSequence } from '../../../src/ops/hadam_rnn_sequence';
 import { describeEachBackend } from '../../harness/backends';
 import { expectClose, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
 import {
+  referenceAffineWeightGrads,
   referenceRecurrence,
   referenceRecurrenceGrad,
   referenceTransform,
 } from '../../reference/dense';
+import { referenceProjection } from '../../reference/layer';
 
 interface Case {
   batch: number;
@@ -67,6 +71,42 @@ function recurrenceAndGrad(c: Case) {
   };
   tf.dispose([states, dz, ds, dh0]);
   return result;
+}
+
+/** The fused every-step inference (HadamRNNSequence) of a random layer with `activation`, read
+ * back and disposed, and its float64 reference. */
+function sequenceAndReference(c: Case & { inDim: number }, activation: string) {
+  const { batch, steps, units, inDim, blockSize, goBackwards } = c;
+  const x = randomValues(batch * steps * inDim, steps);
+  const kernel = randomValues(inDim * units, units);
+  const bias = randomValues(units, 3);
+  const s = randomSigns(units, units + 1);
+  const h0 = randomValues(batch * units, batch);
+  const mask = Float32Array.from({ length: batch * steps }, (_, i) =>
+    c.masked && i % 3 === 1 ? 0 : 1,
+  );
+  const y = tf.tidy(() => {
+    const out = hadamRNNSequence(
+      tf.tensor3d(x, [batch, steps, inDim]),
+      () => ({
+        kernel: tf.tensor2d(kernel, [inDim, units]),
+        bias: tf.tensor1d(bias),
+        s: tf.tensor1d(s),
+      }),
+      tf.tensor2d(h0, [batch, units]),
+      c.masked ? tf.tensor2d(mask, [batch, steps]) : undefined,
+      { blockSize, goBackwards, activation },
+    );
+    if (out == null) {
+      throw new Error('webgpu: the fused sequence kernel did not run');
+    }
+    return out;
+  });
+  const values = valuesOf(y);
+  y.dispose();
+  const layer = { kernel, u: s, bias, inputDim: inDim, units, blockSize, bits: null };
+  const states = referenceRecurrence(referenceProjection(x, layer), s, h0, mask, c);
+  return { values, reference: activation === 'relu' ? states.map((v) => Math.max(v, 0)) : states };
 }
 
 /** Runs `f` with at most `bytes` of workgroup memory per workgroup (0: the device's limit) and at
@@ -130,6 +170,18 @@ describeEachBackend('webgpu kernels', (backend) => {
       },
     );
 
+    it.each(CASES.map((c, i) => ({ ...c, inDim: [3, 10, 1, 5][i] })))(
+      'fused sequence (HadamRNNSequence) matches the references: batch $batch, T $steps, d $inDim, n $units, b $blockSize, backwards $goBackwards, masked $masked',
+      (c) => {
+        for (const activation of ['relu', 'linear']) {
+          const r = withPlanFlags(bytes as number, threads as number, () =>
+            sequenceAndReference(c, activation),
+          );
+          expectClose(r.values, r.reference, tol * 10);
+        }
+      },
+    );
+
     it('transform matches the reference for whole rows, narrower blocks and odd chunk counts', () => {
       for (const [rows, n, blockSize] of [
         [3, 1, 1],
@@ -146,6 +198,22 @@ describeEachBackend('webgpu kernels', (backend) => {
         tf.dispose(y);
       }
     });
+  });
+
+  it('affine weight gradients (AffineWeightGrads) match the references', () => {
+    for (const [rows, inDim, n] of [
+      [300, 10, 16],
+      [7, 1, 128],
+      [65, 4, 33],
+    ]) {
+      const x = randomValues(rows * inDim, rows);
+      const dy = randomValues(rows * n, n);
+      const [dk, db] = affineWeightGrads(tf.tensor2d(x, [rows, inDim]), tf.tensor2d(dy, [rows, n]));
+      const reference = referenceAffineWeightGrads(x, dy, rows, inDim, n);
+      expectClose(valuesOf(dk), reference.dk, tol * 10);
+      expectClose(valuesOf(db), reference.db, tol * 10);
+      tf.dispose([dk, db]);
+    }
   });
 
   it('free every buffer they allocate: transform, recurrence and gradient', async () => {

@@ -70,7 +70,8 @@ export type HadamardRecurrenceGradAttrs = HadamardRecurrenceAttrs;
  * The weight gradients of the affine map `y = x · K + bias` in one pass over the rows: for `x`
  * [rows, inDim] and `dy` [rows, n], outputs `dk = xᵀ · dy` [inDim, n] and `db`, the sum of dy's
  * rows [n]. Registered for wasm, where tfjs's matMul would repack dy (new at every training step)
- * as its weights; other backends compute the same from stock ops.
+ * as its weights, and for webgpu, where tfjs's sum over rows is slow; other backends compute the
+ * same from stock ops.
  */
 export const AffineWeightGrads = 'AffineWeightGrads';
 /** Inputs of `AffineWeightGrads`. */
@@ -85,7 +86,7 @@ export type AffineWeightGradsInputs = {
  * Every-step inference of a HadamRNN layer in one pass, for backends where separate projection,
  * recurrence and activation passes cost more than the arithmetic: `out_k = act(h_k)` with
  * `h_k = s * FWHT_b(h_{k-1}) / sqrt(b) + x_t · kernel + bias` (h carried through masked steps).
- * Inference only: no gradient is registered. Registered for wasm.
+ * Inference only: no gradient is registered. Registered for wasm and webgpu.
  */
 export const HadamRNNSequence = 'HadamRNNSequence';
 /** Inputs of `HadamRNNSequence`. */

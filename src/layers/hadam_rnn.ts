@@ -202,7 +202,7 @@ export class HadamRNN extends RNN {
       }
       const h0 = this.initialStateFor(x, terms.units, statesFromInputs, kwargs?.initialState);
       if (this.returnSequences && !this.returnState && !this.stateful && !training) {
-        // Inference on wasm: projection, recurrence and activation in one pass (no gradient).
+        // Inference on wasm and webgpu: projection, recurrence and activation in one pass (no gradient).
         const weights = () =>
           this.sequenceCache.kept([getBackend(), ...terms.weightIds()], terms.appliedWeights);
         const outputs = hadamRNNSequence(x, weights, h0, mask, {

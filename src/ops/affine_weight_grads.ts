@@ -14,7 +14,7 @@ import { formatShape } from '../common/validate';
 /**
  * The weight gradients of `y = x · K + bias`: `[xᵀ · dy, Σ_r dy[r]]`, for x [rows, inDim] and
  * dy [rows, n]. The `AffineWeightGrads` kernel where it is registered (wasm, which picks its own
- * fastest path); otherwise tfjs's matMul and sum. Not differentiable (a gradient's gradient of
+ * fastest path, and webgpu); otherwise tfjs's matMul and sum. Not differentiable (a gradient's gradient of
  * the projection is not needed by training).
  */
 export function affineWeightGrads(x: Tensor2D, dy: Tensor2D): [Tensor2D, Tensor1D] {

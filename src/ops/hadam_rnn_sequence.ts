@@ -1,6 +1,6 @@
 /**
  * Every-step inference of a HadamRNN layer in one kernel call, where the backend registers
- * `HadamRNNSequence` (wasm). Internal: the layer calls it at inference; it has no gradient.
+ * `HadamRNNSequence` (wasm, webgpu). Internal: the layer calls it at inference; it has no gradient.
  */
 import {
   engine,

@@ -10,7 +10,7 @@ import { ColumnSumProgram } from './column_sum_webgpu';
  * webgpu `AffineWeightGrads`: dk = xᵀ · dy and db = the column sums of dy, each one barrier-free
  * dispatch of one invocation per output value.
  */
-export function affineWeightGrads({
+export function affineWeightGradsWebgpu({
   inputs,
   backend,
 }: KernelArgs<AffineWeightGradsInputs, WebGPUBackend, NamedAttrMap>): TensorInfo[] {
@@ -37,4 +37,8 @@ export function affineWeightGrads({
   return [dk, db];
 }
 
-export const affineWeightGradsConfig = kernelConfig(AffineWeightGrads, 'webgpu', affineWeightGrads);
+export const affineWeightGradsConfig = kernelConfig(
+  AffineWeightGrads,
+  'webgpu',
+  affineWeightGradsWebgpu,
+);

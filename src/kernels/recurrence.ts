@@ -39,3 +39,18 @@ export function emptyRecurrenceGrad(
 export function timeIndex(k: number, shape: RecurrenceShape): number {
   return shape.goBackwards ? shape.steps - 1 - k : k;
 }
+
+/** The sizes of a `HadamRNNSequence` call: the recurrence's, and the width of its inputs. */
+export interface SequenceShape extends RecurrenceShape {
+  /** Features of x per step. */
+  inDim: number;
+}
+
+/** The {@link SequenceShape} of x [batch, T, inDim] projected by kernel [inDim, n]. */
+export function sequenceShape(
+  { x, kernel }: { x: TensorInfo; kernel: TensorInfo },
+  attrs: { blockSize: number; goBackwards: boolean },
+): SequenceShape {
+  const [batch, steps, inDim] = x.shape;
+  return { ...recurrenceShape([batch, steps, kernel.shape[1]], attrs), inDim };
+}

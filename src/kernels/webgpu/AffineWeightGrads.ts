@@ -1,7 +1,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import { AffineWeightGrads, type AffineWeightGradsInputs } from '../names';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { AffineWeightGrads } from '../names';
 import { AffineKernelGradProgram } from './affine_grads_webgpu';
 import { int32Uniforms } from './chunk_program';
 import { ColumnSumProgram } from './column_sum_webgpu';
@@ -13,7 +13,7 @@ import { ColumnSumProgram } from './column_sum_webgpu';
 export function affineWeightGradsWebgpu({
   inputs,
   backend,
-}: KernelArgs<AffineWeightGradsInputs, WebGPUBackend, NamedAttrMap>): TensorInfo[] {
+}: KernelArgsOf<typeof AffineWeightGrads, WebGPUBackend>): TensorInfo[] {
   const { x, dy } = inputs;
   const [rows, inDim] = x.shape;
   const n = dy.shape[1];

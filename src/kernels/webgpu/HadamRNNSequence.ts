@@ -1,12 +1,8 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelConfig, type KernelArgs } from '../kernel_config';
-import {
-  HadamRNNSequence,
-  type HadamRNNSequenceAttrs,
-  type HadamRNNSequenceInputs,
-} from '../names';
-import { recurrenceShape } from '../recurrence';
+import { kernelConfig, type KernelArgsOf } from '../kernel_config';
+import { HadamRNNSequence } from '../names';
+import { sequenceShape } from '../recurrence';
 import { planChunk } from './chunk_plan';
 import { RecurrenceProgram, recurrenceUniformValues } from './recurrence_webgpu';
 
@@ -20,11 +16,10 @@ export function hadamRNNSequence({
   inputs,
   backend,
   attrs,
-}: KernelArgs<HadamRNNSequenceInputs, WebGPUBackend, HadamRNNSequenceAttrs>): TensorInfo {
+}: KernelArgsOf<typeof HadamRNNSequence, WebGPUBackend>): TensorInfo {
   const { x, kernel, bias, s, h0, mask } = inputs;
-  const [batch, steps, inDim] = x.shape;
-  const units = kernel.shape[1];
-  const shape = recurrenceShape([batch, steps, units], attrs);
+  const shape = sequenceShape(inputs, attrs);
+  const { batch, steps, units, inDim } = shape;
   if (batch * steps * units === 0) {
     return backend.makeTensorInfo([batch, steps, units], 'float32', new Float32Array(0));
   }

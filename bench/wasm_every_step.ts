@@ -111,6 +111,29 @@ export async function run(): Promise<BenchSection> {
         `${Math.max(ratio, bestRatio) <= TARGET ? 'met' : 'not met'}; both must meet it, as ` +
         'medians on a loaded machine mostly time the waits for a core). The fused kernel ' +
         `alone takes ${kernelRatio.toFixed(2)}× the dense layer's matMul + bias alone (best samples).`,
+      arithmeticNote(10, 128, floor.minNs, timings['fused matMul + bias alone (dense)'].minNs),
     ],
   };
+}
+
+/**
+ * Why the floor is out of reach: the floating-point operations per output value of each path, both
+ * in 128-bit SIMD on one thread (tfjs-wasm runs XNNPACK single-threaded in Node), and the bound they
+ * put on the predict ratio when tfjs-layers' own work (floor predict − its matMul) is shared.
+ */
+function arithmeticNote(inDim: number, units: number, floorNs: number, matMulNs: number): string {
+  const floorOps = 2 * inDim + 1; // the projection's multiply-adds, the bias
+  const hadamOps = floorOps + Math.log2(units) + 2; // + butterfly adds, sign (1/√b folded in), ReLU
+  const opsRatio = hadamOps / floorOps;
+  const bound = (opsRatio * matMulNs + (floorNs - matMulNs)) / floorNs;
+  return (
+    `Arithmetic per output value: the floor does ${floorOps} operations (${inDim} multiply-adds, ` +
+    `the bias); every-step HadamRNN does those and ${hadamOps - floorOps} more ` +
+    `(${Math.log2(units)} butterfly additions, the sign with 1/√b folded in, the ReLU): ` +
+    `${opsRatio.toFixed(2)}× the floor's, with no fused multiply-add in WebAssembly SIMD on ` +
+    "either side. A kernel as efficient as XNNPACK's matMul would take that much longer than the " +
+    "dense layer's matMul + bias; with tfjs-layers' own work (the same for both) added, predict " +
+    `would take ${bound.toFixed(2)}× the floor (best samples of this run): the ${TARGET}× target ` +
+    'is below what the arithmetic allows on one core.'
+  );
 }

@@ -1,8 +1,9 @@
-;; The Walsh-Hadamard butterfly of the wasm backend, and the two sweeps of the fused recurrence.
+;; The Walsh-Hadamard butterfly shared by the cpu and wasm kernels, the two sweeps of the fused
+;; recurrence, the affine map's weight gradients and every-step inference.
 ;;
-;; This module runs IN PLACE on the tfjs-wasm heap: it imports the backend's WebAssembly.Memory, and
-;; every pointer argument is a byte offset into it (a tensor's `memoryOffset`); lengths count
-;; float32 values. The semantics are those of src/kernels/fwht.ts and src/kernels/recurrence.ts.
+;; This module runs IN PLACE on the memory it imports: the tfjs-wasm heap (every pointer argument a
+;; tensor's `memoryOffset`) or the cpu kernels' private memory; pointers are byte offsets, lengths
+;; count float32 values. The semantics are those of the *_impl.ts files beside this folder.
 ;;
 ;; scripts/build_wasm.mjs builds four variants of this one source: lines between `;; @if simd` and
 ;; `;; @end` exist only in the SIMD128 builds, lines under `;; @if shared` only in the builds that

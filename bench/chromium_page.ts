@@ -21,10 +21,13 @@ export interface BenchPage<Plan, Result> {
  *
  * @param entry Absolute path of the page module.
  * @param plan What to measure; passed to the page as JSON.
+ * @param expose Node functions the page may call (and await) as `window[name]`, such as a reader
+ *   of the browser's CPU time (bench/chromium_cpu.ts). Default none.
  */
 export async function runBenchPage<Plan, Result>(
   entry: string,
   plan: Plan,
+  expose: Record<string, () => unknown> = {},
 ): Promise<Result & { chromium: string }> {
   const outdir = mkdtempSync(join(tmpdir(), 'hadamrnn-bench-'));
   const browser = await launchChromium();
@@ -46,6 +49,9 @@ export async function runBenchPage<Plan, Result>(
     );
     const page = await browser.context.newPage();
     page.on('console', (message) => console.log(`  [page] ${message.text()}`));
+    for (const [name, f] of Object.entries(expose)) {
+      await page.exposeFunction(name, f);
+    }
     await page.goto(server.url);
     await page.waitForFunction(() => 'hadamrnnBench' in window);
     const agent = await page.evaluate(() => navigator.userAgent);

@@ -1,13 +1,13 @@
 /**
- * The page side of bench/webgl.ts, bundled for Chromium: times `hadamardTransform` (at several
- * maximum radices) against `tf.matMul` with the dense Sylvester matrix on the webgl backend.
+ * The page side of bench/webgl.ts, bundled for Chromium: times `hadamardTransform` against
+ * `tf.matMul` with the dense Sylvester matrix on the webgl backend, the way a model runs them.
  *
- * A call chains `chain` transforms (or products), each reading the previous result, then reads one
- * value back: the read waits for the GPU, and the chain spreads that wait over several calls. A
- * sample repeats a case's call until it lasts about SAMPLE_NS, so a short op is not one scheduler
- * hiccup away from a wrong number. The cases of one size are timed in interleaved rounds (a, b, c,
- * a, b, c, ...); each time is the median over rounds, and the speedup the median of the rounds'
- * ratios matMul / op, each taken from samples a few milliseconds apart.
+ * A sample is one chained call: `chain` applications y = f(y) from an input already on the GPU, as a
+ * dense layer leaves it, then ONE one-element read, which waits
+ * for the GPU. Both cases are sampled alike, in interleaved rounds (op, matMul, op, matMul, ...)
+ * after two warm-up calls each (shader compilation, texture allocation). Each sample records its
+ * wall time and the CPU time the browser used meanwhile (`hadamrnnCpuNs`, from the Node side), so
+ * the report can tell the cost of the work from the time lost to other processes on the machine.
  */
 import '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,18 +15,28 @@ import { hadamardTransform, sylvester } from '../src';
 import { MAX_RADIX_LOG_FLAG } from '../src/kernels/webgl/butterfly_impl';
 import { webglRenderer } from '../test/browser/page/webgl_info';
 
-/** One size: median ns per transform (one op or one product) of each case. */
+/** Median per transform (one op or one product) of one case, wall and CPU. */
+export interface CaseTiming {
+  wallNs: number;
+  cpuNs: number;
+}
+
+/** One size. */
 export interface WebGLBenchRow {
   n: number;
   batch: number;
+  /** Transforms per sample (calls chained before the one read). */
+  chain: number;
   /** The op at the default radix. */
-  opNs: number;
-  matMulNs: number;
-  /** Median over rounds of matMul / op, and the smallest and largest of those ratios. */
-  speedup: number;
-  speedupRange: [number, number];
-  /** The op with HADAMRNN_WEBGL_MAX_RADIX_LOG set to each key. */
-  radixNs: Record<number, number>;
+  op: CaseTiming;
+  matMul: CaseTiming;
+  /** Median over rounds of the ratio matMul / op of wall times, and its extremes. */
+  wallSpeedup: number;
+  wallSpeedupRange: [number, number];
+  /** Ratio of the median CPU times, matMul / op. */
+  cpuSpeedup: number;
+  /** The op with HADAMRNN_WEBGL_MAX_RADIX_LOG set to each key (only where the plan asks). */
+  radix: Record<number, CaseTiming>;
   rounds: number;
 }
 
@@ -38,26 +48,24 @@ export interface WebGLBench {
   rows: WebGLBenchRow[];
 }
 
-/** What to measure. */
+/** What to measure (plain JSON: it is passed to the page). */
 export interface WebGLBenchPlan {
   sizes: number[];
   batches: number[];
+  /** Calls chained per sample, by n (fewer where a dense product takes long). */
+  chain: Record<number, number>;
+  /** Rounds, by `${n}x${batch}`. */
+  rounds: Record<string, number>;
+  /** Maximum radices also timed (as extra cases in the same rounds) at the sizes `radixAt`. */
   radixLogs: number[];
-  /** Sizes timed in `rounds` rounds instead of what the time budget allows (the target's). */
-  extraRounds: Array<{ n: number; batch: number; rounds: number }>;
+  radixAt: Array<{ n: number; batch: number }>;
 }
 
-/** Time for the timed rounds of one size, all cases together (each case runs at least twice). */
-const ROUNDS_BUDGET_NS = 3e9;
-
-/** Least duration of one sample: calls of a case are repeated until they last this long. */
-const SAMPLE_NS = 30e6;
-
-/** Wall time of `f` in ns (performance.now, coarse, so every timed call lasts milliseconds). */
-function timeNs(f: () => void): number {
-  const start = performance.now();
-  f();
-  return (performance.now() - start) * 1e6;
+declare global {
+  interface Window {
+    /** CPU nanoseconds used so far by the browser's processes (exposed by bench/webgl.ts). */
+    hadamrnnCpuNs: () => Promise<number>;
+  }
 }
 
 const median = (values: number[]) => {
@@ -66,7 +74,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** `chain` applications of `f` from `x`, then one value read back. */
+/** One sample: `chain` applications of `f` from `x`, then one value read back. */
 function chained(x: tf.Tensor2D, f: (y: tf.Tensor2D) => tf.Tensor2D, chain: number): () => void {
   return () => {
     const last = tf.tidy(() => {
@@ -81,6 +89,23 @@ function chained(x: tf.Tensor2D, f: (y: tf.Tensor2D) => tf.Tensor2D, chain: numb
   };
 }
 
+/**
+ * x of shape [batch, n] as a dense layer leaves it: tfjs's matMul output, packed (except for one
+ * row and n >= 1024, where tfjs multiplies and sums unpacked).
+ */
+function layerOutput(batch: number, n: number): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(tf.randomNormal([batch, n]), tf.eye(n)));
+}
+
+async function sample(f: () => void, chain: number): Promise<CaseTiming> {
+  const cpuBefore = await window.hadamrnnCpuNs();
+  const start = performance.now();
+  f();
+  const wallNs = (performance.now() - start) * 1e6;
+  const cpuNs = (await window.hadamrnnCpuNs()) - cpuBefore;
+  return { wallNs: wallNs / chain, cpuNs: cpuNs / chain };
+}
+
 async function run(plan: WebGLBenchPlan): Promise<WebGLBench> {
   await tf.setBackend('webgl');
   await tf.ready();
@@ -89,56 +114,52 @@ async function run(plan: WebGLBenchPlan): Promise<WebGLBench> {
   for (const n of plan.sizes) {
     const dense = sylvester(n, { normalize: true }) as tf.Tensor2D;
     for (const batch of plan.batches) {
-      const x = tf.randomNormal([batch, n]) as tf.Tensor2D;
-      // Dense products with n >= 2048 take seconds in software rendering: no chains, fewer rounds.
-      const chain = n >= 2048 ? 1 : 4;
+      const x = layerOutput(batch, n);
+      const chain = plan.chain[n];
       const atRadix = (radixLog: number) => (y: tf.Tensor2D) => {
         tf.env().set(MAX_RADIX_LOG_FLAG, radixLog);
         return hadamardTransform(y);
       };
       const cases: Record<string, () => void> = {
+        op: chained(x, atRadix(defaultRadixLog), chain),
         matMul: chained(x, (y) => tf.matMul(y, dense), chain),
       };
-      for (const radixLog of plan.radixLogs) {
+      const radixLogs = plan.radixAt.some((s) => s.n === n && s.batch === batch)
+        ? plan.radixLogs
+        : [];
+      for (const radixLog of radixLogs) {
         cases[`radix${radixLog}`] = chained(x, atRadix(radixLog), chain);
       }
-      const samples: Record<string, number[]> = {};
-      const repeats: Record<string, number> = {};
-      let roundNs = 0;
-      for (const [name, f] of Object.entries(cases)) {
-        f(); // compiles shaders, allocates textures
-        const once = timeNs(f);
-        repeats[name] = Math.max(1, Math.ceil(SAMPLE_NS / once));
-        roundNs += once * repeats[name];
-        samples[name] = [];
+      for (const f of Object.values(cases)) {
+        f();
+        f();
       }
-      const extra = plan.extraRounds.find((e) => e.n === n && e.batch === batch);
-      const rounds =
-        extra?.rounds ?? Math.min(9, Math.max(2, Math.floor(ROUNDS_BUDGET_NS / roundNs)));
+      const samples: Record<string, CaseTiming[]> = Object.fromEntries(
+        Object.keys(cases).map((name) => [name, []]),
+      );
+      const rounds = plan.rounds[`${n}x${batch}`];
       for (let r = 0; r < rounds; r++) {
         for (const [name, f] of Object.entries(cases)) {
-          const ns = timeNs(() => {
-            for (let k = 0; k < repeats[name]; k++) {
-              f();
-            }
-          });
-          samples[name].push(ns / (repeats[name] * chain));
+          samples[name].push(await sample(f, chain));
         }
       }
       tf.env().set(MAX_RADIX_LOG_FLAG, defaultRadixLog);
-      const radixNs = Object.fromEntries(
-        plan.radixLogs.map((radixLog) => [radixLog, median(samples[`radix${radixLog}`])]),
-      );
-      const op = samples[`radix${defaultRadixLog}`];
-      const ratios = samples.matMul.map((matMulNs, r) => matMulNs / op[r]);
+      const summary = (name: string): CaseTiming => ({
+        wallNs: median(samples[name].map((s) => s.wallNs)),
+        cpuNs: median(samples[name].map((s) => s.cpuNs)),
+      });
+      const ratios = samples.matMul.map((m, r) => m.wallNs / samples.op[r].wallNs);
+      const [op, matMul] = [summary('op'), summary('matMul')];
       rows.push({
         n,
         batch,
-        opNs: radixNs[defaultRadixLog],
-        matMulNs: median(samples.matMul),
-        speedup: median(ratios),
-        speedupRange: [Math.min(...ratios), Math.max(...ratios)],
-        radixNs,
+        chain,
+        op,
+        matMul,
+        wallSpeedup: median(ratios),
+        wallSpeedupRange: [Math.min(...ratios), Math.max(...ratios)],
+        cpuSpeedup: matMul.cpuNs / op.cpuNs,
+        radix: Object.fromEntries(radixLogs.map((r) => [r, summary(`radix${r}`)])),
         rounds,
       });
       x.dispose();

@@ -4,7 +4,7 @@ import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { HadamardRecurrence } from '../names';
 import { recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
-import { StepStack } from './step_stack_impl';
+import { StepStack } from './step_stack';
 
 /**
  * webgl `HadamardRecurrence`: T sequential steps, each the butterfly passes of the previous state

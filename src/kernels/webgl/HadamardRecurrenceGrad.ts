@@ -6,7 +6,7 @@ import { emptyRecurrenceGrad, recurrenceShape, timeIndex } from '../recurrence';
 import { runButterfly, withFlatViews } from './butterfly_impl';
 import { MaskStepsProgram } from './mask_steps_gpu';
 import { RowSumProgram } from './row_sum_gpu';
-import { StepStack } from './step_stack_impl';
+import { StepStack } from './step_stack';
 
 /**
  * webgl `HadamardRecurrenceGrad`: the reverse sweep of `recurrenceBackward`, two butterflies per

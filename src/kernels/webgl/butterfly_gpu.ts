@@ -16,7 +16,7 @@
  * write (scale, or one step of the recurrence or of its adjoint), so that a step costs no extra
  * elementwise passes.
  */
-import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
+import { FlatProgram, flatMain, type ProgramUniform } from './flat_program';
 
 /** Applied to each value as it is read. `sign`: multiply by s[column] (input `s`). */
 export type ButterflyPrologue = 'none' | 'sign';
@@ -96,21 +96,17 @@ const EPILOGUES: Record<
 };
 
 /** One radix-2^radixLog pass of the butterfly over a flat output of `size` values. */
-export class ButterflyProgram implements GPGPUProgram {
+export class ButterflyProgram extends FlatProgram {
   readonly variableNames: string[];
-  readonly outputShape: number[];
   readonly userCode: string;
-  readonly customUniforms: Array<{ name: UniformName; type: 'int' | 'float' }>;
-  readonly enableShapeUniforms = true;
-  readonly packedInputs = false;
-  readonly packedOutput = false;
+  readonly customUniforms: Array<ProgramUniform<UniformName>>;
 
   constructor(size: number, variant: ButterflyVariant) {
+    super(size);
     const { radixLog, prologue, epilogue } = variant;
     const extra = EPILOGUES[epilogue];
     const needsS = prologue === 'sign' || epilogue === 'step';
     this.variableNames = ['x', ...(needsS ? ['s'] : []), ...extra.inputs];
-    this.outputShape = [size];
     const names: UniformName[] = ['units', 'stride', 'scale', 'xSteps', 'xStep', ...extra.uniforms];
     this.customUniforms = names.map((name) => ({
       name,
@@ -123,18 +119,14 @@ export class ButterflyProgram implements GPGPUProgram {
         ? `getX(${index}) * getS(colBase + ${j} * stride)`
         : `getX(${index})`;
     };
-    this.userCode = `
-      void main() {
-        int i = getOutputCoords();
+    this.userCode = flatMain(`
         int row = i / units;
         int col = i - row * units;
         int digit = imod(col / stride, ${radix});
         int colBase = col - digit * stride;
         int base = (row * xSteps + xStep) * units + colBase;
         ${butterflySum(radixLog, read)}
-        ${extra.body}
-      }
-    `;
+        ${extra.body}`);
   }
 
   /** The uniform values in this variant's declaration order, as `runWebGLProgram` takes them. */

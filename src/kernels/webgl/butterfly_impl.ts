@@ -36,7 +36,8 @@ export function radixPlan(blockSize: number, maxRadixLog: number): number[] {
  * over blocks of `blockSize` consecutive columns, by `PackedButterflyProgram` passes: the in-texel
  * stage rides on the first pass, the other log2(blockSize) - 1 stages are split by `radixPlan`.
  * Strides stay below blockSize, so units may hold several blocks. Returns a packed [rows, units]
- * texture; disposes its intermediates.
+ * texture; disposes its intermediates. On WebGL2, passes whose textures are row pairs read by
+ * coordinate steps (see butterfly_packed_gpu.ts).
  */
 export function runPackedButterfly(
   backend: MathBackendWebGL,
@@ -50,18 +51,33 @@ export function runPackedButterfly(
   let source = x;
   let stride = 1;
   plan.forEach((radixLog, p) => {
-    const program = new PackedButterflyProgram(rows, units, {
-      radixLog,
-      inTexel: p === 0,
-      bitwise,
-    });
     const last = p === plan.length - 1;
-    const out = backend.runWebGLProgram(
-      program,
-      [source],
-      'float32',
-      program.uniformValues(stride, last ? scale : 1),
-    );
+    const pass = (rowPairs: boolean) => {
+      const program = new PackedButterflyProgram(rows, units, {
+        radixLog,
+        inTexel: p === 0,
+        bitwise,
+        rowPairs,
+      });
+      return backend.runWebGLProgram(
+        program,
+        [source],
+        'float32',
+        program.uniformValues(stride, last ? scale : 1),
+      );
+    };
+    let out: TensorInfo;
+    if (bitwise && readsAsRowPairs(backend, source)) {
+      out = pass(true);
+      // The output's texture shape is tfjs's choice; in the rare case it is not row pairs (a
+      // texture too long for one side), this pass is redone by (row, column).
+      if (!isRowPairTexture(backend.texData.get(out.dataId)?.texShape, rows, units)) {
+        backend.disposeIntermediateTensorInfo(out);
+        out = pass(false);
+      }
+    } else {
+      out = pass(false);
+    }
     if (p > 0) {
       backend.disposeIntermediateTensorInfo(source);
     }
@@ -69,6 +85,24 @@ export function runPackedButterfly(
     stride *= 2 ** radixLog;
   });
   return source;
+}
+
+/** Whether a packed texture of logical texture shape `texShape` holds [rows, units] as row pairs. */
+function isRowPairTexture(texShape: number[] | undefined, rows: number, units: number): boolean {
+  return texShape != null && texShape[0] === rows + (rows % 2) && texShape[1] === units;
+}
+
+/**
+ * Whether a packed program reads `x` ([rows, units]) from a row-pair texture laid out as its
+ * output will be: packed row pairs already, or unpacked, which runWebGLProgram packs with the
+ * output's texture shape (both are tfjs's choice for a packed [rows, units]).
+ */
+function readsAsRowPairs(backend: MathBackendWebGL, x: TensorInfo): boolean {
+  const data = backend.texData.get(x.dataId);
+  if (data == null) {
+    return false;
+  }
+  return data.isPacked ? isRowPairTexture(data.texShape, x.shape[0], x.shape[1]) : true;
 }
 
 /** Inputs of the prologue and epilogue, by their program variable names. */

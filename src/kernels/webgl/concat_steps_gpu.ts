@@ -5,28 +5,17 @@
  * inputs are bound to any texture (never read), so one shader serves every merge of every batch
  * size, sequence length and unit count.
  */
-import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { FlatProgram, flatMain, intUniforms } from './flat_program';
 
 /** Texture units a fragment shader is guaranteed in WebGL1 (MAX_TEXTURE_IMAGE_UNITS >= 8). */
 export const MAX_CONCAT_INPUTS = 8;
 
 /** out[row, step, col] = x_j[row, step - j * size, col] with j = min(step / size, count - 1). */
-export class ConcatStepsProgram implements GPGPUProgram {
+export class ConcatStepsProgram extends FlatProgram {
   readonly variableNames = Array.from({ length: MAX_CONCAT_INPUTS }, (_, j) => `x${j}`);
-  readonly outputShape: number[];
-  readonly customUniforms = [
-    { name: 'units', type: 'int' as const },
-    { name: 'size', type: 'int' as const },
-    { name: 'total', type: 'int' as const },
-    { name: 'count', type: 'int' as const },
-  ];
-  readonly enableShapeUniforms = true;
-  readonly packedInputs = false;
-  readonly packedOutput = false;
-  readonly userCode = `
-    void main() {
-      int i = getOutputCoords();
+  readonly customUniforms = intUniforms('units', 'size', 'total', 'count');
+  readonly userCode = flatMain(`
       int perRow = total * units;
       int row = i / perRow;
       int rest = i - row * perRow;
@@ -43,19 +32,13 @@ export class ConcatStepsProgram implements GPGPUProgram {
         { length: MAX_CONCAT_INPUTS },
         (_, j) => `if (which == ${j}) { value = getX${j}(index); }`,
       ).join('\n      ')}
-      setOutput(value);
-    }
-  `;
-
-  constructor(outputSize: number) {
-    this.outputShape = [outputSize];
-  }
+      setOutput(value);`);
 
   /**
    * Arguments of `runWebGLProgram` for `inputs` (1 to 8, in output order): the inputs padded to
    * 8 with the first, and the uniform values.
    */
-  static bind(
+  static runArguments(
     inputs: TensorInfo[],
     units: number,
     size: number,

@@ -2,27 +2,15 @@
  * Zeroes the masked steps of a [rows, steps, units] sequence (flat): out = mask[row, step] == 0 ?
  * 0 : x. A select, not a product, so that a carried NaN or Inf still yields an exact 0.
  */
-import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
+import { FlatProgram, flatMain, intUniforms } from './flat_program';
 
 /** Inputs `x` (flat [rows, steps, units]) and `mask` (flat [rows, steps]). */
-export class MaskStepsProgram implements GPGPUProgram {
+export class MaskStepsProgram extends FlatProgram {
   readonly variableNames = ['x', 'mask'];
-  readonly outputShape: number[];
-  readonly customUniforms = [{ name: 'units', type: 'int' as const }];
-  readonly enableShapeUniforms = true;
-  readonly packedInputs = false;
-  readonly packedOutput = false;
-  readonly userCode = `
-    void main() {
-      int i = getOutputCoords();
+  readonly customUniforms = intUniforms('units');
+  readonly userCode = flatMain(`
       int rowStep = i / units;
-      setOutput(getMask(rowStep) == 0.0 ? 0.0 : getX(i));
-    }
-  `;
-
-  constructor(size: number) {
-    this.outputShape = [size];
-  }
+      setOutput(getMask(rowStep) == 0.0 ? 0.0 : getX(i));`);
 
   static uniformValues(units: number): number[][] {
     return [[units]];

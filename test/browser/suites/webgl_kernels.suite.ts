@@ -7,7 +7,7 @@
  */
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
-import { hadamardRecurrence, hadamardTransform } from '../../../src';
+import { hadamardRecurrence, hadamardTransform, sylvester } from '../../../src';
 import { ButterflyProgram } from '../../../src/kernels/webgl/butterfly_gpu';
 import { MAX_RADIX_LOG_FLAG } from '../../../src/kernels/webgl/butterfly_impl';
 import { PackedButterflyProgram } from '../../../src/kernels/webgl/butterfly_packed_gpu';
@@ -152,6 +152,27 @@ describeEachBackend('webgl kernels', (backend) => {
     expectClose(valuesOf(once), expectedOnce, tol);
     expectClose(valuesOf(twice), referenceTransform(expectedOnce, 16, true), tol);
     tf.dispose([once, twice]);
+  });
+
+  it('agree with matMul by S where tfjs squarifies the textures (no row pairs)', () => {
+    // A 64-texel limit makes tfjs fold [160, 16] into a squarer texture: the passes then read by
+    // (row, column), and a pass that guessed row pairs is redone. tfjs itself reads such packed
+    // uploads back wrong (its matMul by the identity differs from x), so the reference is
+    // tfjs's matMul by the dense S under the same limit, not the float64 transform.
+    const saved = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+    tf.env().set('WEBGL_MAX_TEXTURE_SIZE', 64);
+    try {
+      const x = randomValues(160 * 16, 4);
+      const [y, expected] = tf.tidy(() => {
+        const t = tf.tensor2d(x, [160, 16]);
+        const s = sylvester(16, { normalize: true });
+        return [hadamardTransform(hadamardTransform(t)), tf.matMul(tf.matMul(t, s), s)];
+      });
+      expectClose(valuesOf(y), valuesOf(expected), tol * 10);
+      tf.dispose([y, expected]);
+    } finally {
+      tf.env().set('WEBGL_MAX_TEXTURE_SIZE', saved);
+    }
   });
 
   it.each([1, 2, 3, 4, 5])(

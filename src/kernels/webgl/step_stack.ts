@@ -62,7 +62,7 @@ export class StepStack {
   private concat(runs: Run[]): Run {
     const ordered = this.timeReversed ? [...runs].reverse() : runs;
     const total = runs.reduce((sum, run) => sum + run.steps, 0);
-    const [inputs, uniforms] = ConcatStepsProgram.bind(
+    const [inputs, uniforms] = ConcatStepsProgram.runArguments(
       ordered.map((run) => run.info),
       this.units,
       ordered[0].steps,

@@ -77,9 +77,12 @@ export async function run(): Promise<BenchSection> {
         Object.entries(result.partsMs)
           .map(([part, value]) => `${part} ${ms(value)}`)
           .join(', ') +
-        '. The projection and its input gradient are tfjs matMuls that the layer calls (the ' +
-        "input gradient although the model's input needs none); predict runs none of them: " +
-        'projection, recurrence and ReLU are one HadamRNNSequence dispatch.',
+        '. In training the layer computes its states as one HadamRNNSequence dispatch ' +
+        "(projection and recurrence, 'linear', its ReLU apart), and their gradient as one " +
+        'reverse sweep and one AffineWeightGrads pass: no tfjs matMul, since the gradient of ' +
+        "the model's input, which needs none, is never computed; the rest of the step is the " +
+        'quantizers, the ReLU, the loss and Adam. Predict runs projection, recurrence and ReLU ' +
+        'as one HadamRNNSequence dispatch.',
       verdict('Transform, op vs dense matMul', speedups.op, TARGETS.op),
       verdict('Layer predict vs simpleRNN', speedups.predict, TARGETS.predict),
       verdict('Layer training step vs simpleRNN', speedups.trainStep, TARGETS.trainStep),

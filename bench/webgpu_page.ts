@@ -8,8 +8,9 @@
 import '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { hadamardRecurrence, hadamardTransform, hadamRNN, sylvester } from '../src';
+import { hadamardTransform, hadamRNN, sylvester } from '../src';
 import { affineWeightGrads } from '../src/ops/affine_weight_grads';
+import { hadamRNNSequence } from '../src/ops/hadam_rnn_sequence';
 
 /** What to measure. */
 export interface WebGPUBenchPlan {
@@ -25,12 +26,7 @@ export interface WebGPUBenchPlan {
 }
 
 /** Parts of HadamRNN's training step, each timed alone (see partsOfTheStep). */
-export type StepPart =
-  | 'projection matMul'
-  | 'recurrence'
-  | 'recurrence + gradient'
-  | 'input gradient matMul'
-  | 'weight gradients';
+export type StepPart = 'fused states' | 'fused states + gradient' | 'weight gradients';
 
 /** Median ms by case, and the adapter that ran them. */
 export interface WebGPUBench {
@@ -92,9 +88,10 @@ function chained(x: tf.Tensor, chain: number, f: (y: tf.Tensor) => tf.Tensor) {
 
 /**
  * Where a HadamRNN training step's time goes, each part timed alone on the step's shapes: the
- * projection x · K + b (tfjs's fused matMul, as the layer runs it), the recurrence kernel, the
- * recurrence with its gradient kernel, the projection's input gradient dy · Kᵀ (tfjs's matMul,
- * which the layer's gradient computes) and its weight gradients (AffineWeightGrads).
+ * states as the layer computes them in training (one HadamRNNSequence dispatch, 'linear':
+ * projection and recurrence), the same with the gradient of the kernel, bias and signs (the
+ * recurrence's reverse sweep, then AffineWeightGrads; x's gradient is not asked for, as for a
+ * model's input), and those weight gradients (AffineWeightGrads) alone.
  */
 async function partsOfTheStep(
   xs: tf.Tensor3D,
@@ -105,35 +102,46 @@ async function partsOfTheStep(
   const rows = tf.reshape(xs, [batch * steps, inputs]) as tf.Tensor2D;
   const kernel = tf.randomNormal([inputs, units]) as tf.Tensor2D;
   const bias = tf.zeros([units]) as tf.Tensor1D;
-  const z = tf.randomNormal([batch, steps, units]) as tf.Tensor3D;
-  const dy = tf.randomNormal([batch * steps, units]) as tf.Tensor2D;
+  const dy = tf.randomNormal([batch, steps, units]) as tf.Tensor3D;
   const signs = tf.sign(tf.randomNormal([units])) as tf.Tensor1D;
   const h0 = tf.zeros([batch, units]) as tf.Tensor2D;
-  const recurrence = (zt: tf.Tensor, st: tf.Tensor) =>
-    hadamardRecurrence(zt as tf.Tensor3D, st as tf.Tensor1D, h0);
+  const states = (k: tf.Tensor, b: tf.Tensor, s: tf.Tensor) => {
+    const weights = () => ({
+      kernel: k as tf.Tensor2D,
+      bias: b as tf.Tensor1D,
+      s: s as tf.Tensor1D,
+    });
+    const out = hadamRNNSequence(xs, weights, h0, undefined, {
+      blockSize: units,
+      goBackwards: false,
+      activation: 'linear',
+    });
+    if (out == null) {
+      throw new Error('bench: the HadamRNNSequence kernel is not registered on webgpu');
+    }
+    return out;
+  };
   const parts = (await timeInterleaved(
     {
-      'projection matMul': () => readBack(tf.fused.matMul({ a: rows, b: kernel, bias })),
-      recurrence: () => readBack(recurrence(z, signs)),
-      'recurrence + gradient': () =>
+      'fused states': () => readBack(states(kernel, bias, signs)),
+      'fused states + gradient': () =>
         readBack(
           tf.tidy(() => {
-            const grads = tf.grads((zt: tf.Tensor, st: tf.Tensor) =>
-              tf.sum(tf.mul(recurrence(zt, st), tf.reshape(dy, z.shape))),
-            )([z, signs]);
-            return tf.add(tf.sum(grads[0]), tf.sum(grads[1]));
+            const grads = tf.grads((k: tf.Tensor, b: tf.Tensor, s: tf.Tensor) =>
+              tf.sum(tf.mul(states(k, b, s), dy)),
+            )([kernel, bias, signs]);
+            return tf.addN(grads.map((g) => tf.sum(g)));
           }),
         ),
-      'input gradient matMul': () => readBack(tf.matMul(dy, kernel, false, true)),
       'weight gradients': async () => {
-        const [dk, db] = affineWeightGrads(rows, dy);
+        const [dk, db] = affineWeightGrads(rows, tf.reshape(dy, [batch * steps, units]));
         await readBack(dk);
         db.dispose();
       },
     },
     rounds,
   )) as Record<StepPart, number>;
-  tf.dispose([rows, kernel, bias, z, dy, signs, h0]);
+  tf.dispose([rows, kernel, bias, dy, signs, h0]);
   return parts;
 }
 

@@ -97,8 +97,9 @@ export interface HadamRNNArgs extends HadamRNNCellArgs, Omit<BaseRNNLayerArgs, '
  *
  * `h_t = W h_{t-1} + Q_p(U) x_t + b`, `W = diag(sign(u)) (I_{n/b} ⊗ S_b) / sqrt(b)`, outputs
  * `activation(h_t)` (default ReLU); the state carried forward is the linear `h_t`. The input
- * projection runs as one matMul for all steps and the recurrence as one fused kernel call
- * (`hadamardRecurrence`), forward and backward: W is never built. With `blockSize` < `units` it is
+ * projection and the recurrence run as one fused kernel call for the whole sequence
+ * (`HadamRNNSequence` on wasm and webgpu; elsewhere one matMul and `hadamardRecurrence`), forward
+ * and backward: W is never built. With `blockSize` < `units` it is
  * Block-HadamRNN (W sparse ternary). With `inference: 'impulseResponses'`, inference of the last
  * state alone (`returnSequences` false, no mask, from zeros) is one matMul of the inputs with the
  * impulse responses W^j U, which the layer keeps while its weights do not change.
@@ -172,7 +173,8 @@ export class HadamRNN extends RNN {
     return this.cell.recurrentMatrix();
   }
 
-  /** Runs the whole sequence: one matMul for the input projection, one fused recurrence kernel. */
+  /** Runs the whole sequence: the input projection and the recurrence in one fused kernel, or one
+   * matMul and one recurrence kernel where the backend lacks it. */
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     return tidy(() => {
       const api = this.getClassName();
@@ -201,24 +203,28 @@ export class HadamRNN extends RNN {
         }
       }
       const h0 = this.initialStateFor(x, terms.units, statesFromInputs, kwargs?.initialState);
+      const recurrence = { blockSize: terms.blockSize, goBackwards: this.goBackwards };
       if (this.returnSequences && !this.returnState && !this.stateful && !training) {
-        // Inference on wasm and webgpu: projection, recurrence and activation in one pass (no gradient).
+        // Inference on wasm and webgpu: projection, recurrence and activation in one pass, with
+        // the quantized weights kept between calls.
         const weights = () =>
           this.sequenceCache.kept([getBackend(), ...terms.weightIds()], terms.appliedWeights);
         const outputs = hadamRNNSequence(x, weights, h0, mask, {
-          blockSize: terms.blockSize,
-          goBackwards: this.goBackwards,
+          ...recurrence,
           activation: terms.activation.identifier,
         });
         if (outputs != null) {
           return outputs;
         }
       }
-      const states = hadamardRecurrence(terms.inputTerms(x), terms.signs(), h0, {
-        blockSize: terms.blockSize,
-        goBackwards: this.goBackwards,
-        mask,
-      });
+      // The states: projection and recurrence in one pass where the backend has the kernel (its
+      // gradient reaches U, b and u through the live quantized weights, and x only when x needs
+      // one); otherwise one matMul and the recurrence kernel.
+      const states =
+        hadamRNNSequence(x, terms.appliedWeights, h0, mask, {
+          ...recurrence,
+          activation: 'linear',
+        }) ?? hadamardRecurrence(terms.inputTerms(x), terms.signs(), h0, { ...recurrence, mask });
       const steps = states.shape[1];
       if (this.returnSequences && !this.returnState && !this.stateful) {
         return terms.activation.apply(states); // the common case: no slice on the tape

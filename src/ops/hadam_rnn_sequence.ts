@@ -1,6 +1,8 @@
 /**
- * Every-step inference of a HadamRNN layer in one kernel call, where the backend registers
- * `HadamRNNSequence` (wasm, webgpu). Internal: the layer calls it at inference; it has no gradient.
+ * A HadamRNN layer's projection and recurrence (and its ReLU at inference) in one kernel call,
+ * where the backend registers `HadamRNNSequence` (wasm, webgpu). Internal: the layer calls it for
+ * every-step inference and, with the 'linear' activation (the states), whenever it runs the
+ * recurrence, training included: that form has a registered gradient (gradients/).
  */
 import {
   engine,
@@ -15,6 +17,7 @@ import {
 import { HadamRNNSequence, type HadamRNNSequenceAttrs } from '../kernels/names';
 import { hasKernel } from './fallback';
 import { toMask } from './hadamard_recurrence';
+import { checkShape } from '../common/validate';
 
 /** Environment flag: whether the layer may run its every-step inference as one fused kernel
  * (default true; false keeps the projection, recurrence and activation as separate ops). */
@@ -38,7 +41,8 @@ export interface SequenceWeights {
  * `activation(h_k)` for every step k of `x` [batch, T, inDim], in processing order, or null when
  * the backend has no fused kernel or the activation is not one it applies (the caller then runs
  * the projection, the recurrence and the activation as separate ops). `weights` is only called
- * when the kernel runs. Call inside a tidy.
+ * when the kernel runs. Differentiable for 'linear' (to x, the weights and h0) when the weights
+ * are the live ones on the tape. Call inside a tidy.
  */
 export function hadamRNNSequence(
   x: Tensor3D,
@@ -64,5 +68,6 @@ export function hadamRNNSequence(
     h0,
     mask: mask == null ? ones([batch, steps]) : toMask(mask, 'hadamRNN'),
   };
+  checkShape('hadamRNN', 'mask', inputs.mask.shape, [batch, steps]);
   return engine().runKernel(HadamRNNSequence, inputs, { ...attrs }) as Tensor3D;
 }

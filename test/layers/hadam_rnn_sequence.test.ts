@@ -1,6 +1,8 @@
-// Every-step inference through the fused wasm kernel (HadamRNNSequence): projection, bias,
-// recurrence and activation in one pass, against the float64 references (dense projection, dense
-// recurrence with mask, goBackwards and h0), with blocks; the layer uses it at inference only.
+// The fused wasm kernel (HadamRNNSequence): projection, bias, recurrence and activation in one
+// pass, against the float64 references (dense projection, dense recurrence with mask, goBackwards
+// and h0), with blocks; its gradient ('linear') against the dense recurrence's; the layer runs it
+// at every-step inference and, linear, for the states in training, where x gets no gradient
+// unless something asks for one.
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -10,6 +12,7 @@ import * as loader from '../../src/kernels/wasm/heap_module';
 import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';
+import { sequenceGradsAndReference } from '../harness/sequence_grad';
 import { setReferenceWeights } from '../harness/reference_weights';
 import { referenceRecurrence } from '../reference/dense';
 import { referenceLayer, referenceProjection, type ReferenceLayer } from '../reference/layer';
@@ -108,7 +111,38 @@ describe.each([
     },
   );
 
-  it('is what a returnSequences layer predicts, and only at inference (fit keeps the recurrence)', async () => {
+  it.each(CASES)(
+    'has the float64 reference gradient (linear): batch $batch, T $steps, d $inDim, n $units, b $blockSize, backwards $goBackwards, masked $masked',
+    async (c) => {
+      const { actual, expected } = await expectNoLeaks(() => sequenceGradsAndReference(c));
+      for (const input of ['x', 'kernel', 'bias', 's', 'h0'] as const) {
+        expectClose(actual[input], expected[input], TOLERANCE * 10);
+      }
+    },
+  );
+
+  it('refuses the gradient of the relu form, naming the rule', () => {
+    const c = CASES[0];
+    const f = (x: tf.Tensor) =>
+      tf.sum(
+        hadamRNNSequence(
+          x as tf.Tensor3D,
+          () => ({
+            kernel: tf.ones([c.inDim, c.units]),
+            bias: tf.zeros([c.units]),
+            s: tf.ones([c.units]),
+          }),
+          tf.zeros([c.batch, c.units]),
+          undefined,
+          { blockSize: c.blockSize, goBackwards: false, activation: 'relu' },
+        )!,
+      );
+    expect(() => tf.tidy(() => tf.grad(f)(tf.ones([c.batch, c.steps, c.inDim])))).toThrow(
+      "HadamRNNSequence: the gradient is defined for activation 'linear' only, got 'relu'",
+    );
+  });
+
+  it('is what a returnSequences layer predicts, and what training runs (linear) with no input gradient', async () => {
     const c = { batch: 3, steps: 6, inDim: 4, units: 16, blockSize: 4 };
     const layer = hadamRNN({
       units: c.units,
@@ -138,9 +172,37 @@ describe.each([
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const target = tf.zerosLike(y!);
     const trained = await kernelsRunBy(() => model.trainOnBatch(x, target));
-    expect(trained).not.toContain(HadamRNNSequence);
+    expect(trained).toContain(HadamRNNSequence);
     expect(trained).toContain('HadamardRecurrenceGrad');
+    // The projection is inside the kernel, and x (the model's input) needs no gradient: no
+    // product runs, dz · kernelᵀ included.
+    expect(trained.filter((k) => k.includes('MatMul'))).toEqual([]);
     tf.dispose([x, y!, target]);
+    model.dispose();
+  });
+
+  it('gives x its gradient when asked (a layer below), and fits without leaking', async () => {
+    const c = { batch: 2, steps: 5, inDim: 3, units: 8, blockSize: 4 };
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({ units: c.inDim, inputShape: [c.steps, 2] }),
+        hadamRNN({ units: c.units, blockSize: c.blockSize, dropout: 0.25 }),
+      ],
+    });
+    model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    const x = tf.tensor3d(randomValues(c.batch * c.steps * 2, 13), [c.batch, c.steps, 2]);
+    const target = tf.tensor2d(randomValues(c.batch * c.units, 14), [c.batch, c.units]);
+    const before = valuesOf(model.layers[0].getWeights()[0]);
+    const trained = await kernelsRunBy(() => model.trainOnBatch(x, target));
+    expect(trained).toContain(HadamRNNSequence);
+    // The dense layer's forward product, then dz · kernelᵀ and its own weight gradient.
+    expect(trained.filter((k) => k.includes('MatMul')).length).toBeGreaterThanOrEqual(3);
+    const after = valuesOf(model.layers[0].getWeights()[0]);
+    expect(after.some((v, i) => v !== before[i])).toBe(true);
+    await expectNoLeaks(async () => {
+      await model.fit(x, target, { epochs: 2, batchSize: 1, verbose: 0 });
+    });
+    tf.dispose([x, target]);
     model.dispose();
   });
 

@@ -196,3 +196,25 @@ export function referenceAffineWeightGrads(
   }
   return { dk, db };
 }
+
+/** The affine map's input gradient: `dy · kernelᵀ` [rows, inDim], for dy [rows, n] and kernel
+ * [inDim, n] (row-major). */
+export function referenceAffineInputGrad(
+  dy: ArrayLike<number>,
+  kernel: ArrayLike<number>,
+  rows: number,
+  inDim: number,
+  n: number,
+): Float64Array {
+  const dx = new Float64Array(rows * inDim);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < inDim; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) {
+        acc += dy[r * n + j] * kernel[i * n + j];
+      }
+      dx[r * inDim + i] = acc;
+    }
+  }
+  return dx;
+}

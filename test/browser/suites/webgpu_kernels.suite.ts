@@ -3,8 +3,9 @@
  * work buffers can live (workgroup memory, or the output's storage when a block does not fit, here
  * forced by HADAMRNN_WEBGPU_WORKGROUP_BYTES), with 256 invocations per workgroup or as few as the
  * adapter gets (HADAMRNN_WEBGPU_THREADS), give the float64 references for the transform, the
- * recurrence and its gradient, with blocks, masks and goBackwards; chunks of several blocks (an odd
- * number of them too) split rows correctly; GPU memory returns to where it was.
+ * recurrence and its gradient, the fused sequence and its gradient, with blocks, masks and
+ * goBackwards; chunks of several blocks (an odd number of them too) split rows correctly; GPU
+ * memory returns to where it was.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
@@ -14,6 +15,7 @@ import { hadamRNNSequence } from '../../../src/ops/hadam_rnn_sequence';
 import { describeEachBackend } from '../../harness/backends';
 import { expectClose, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
+import { sequenceGradsAndReference } from '../../harness/sequence_grad';
 import {
   referenceAffineWeightGrads,
   referenceRecurrence,
@@ -178,6 +180,18 @@ describeEachBackend('webgpu kernels', (backend) => {
             sequenceAndReference(c, activation),
           );
           expectClose(r.values, r.reference, tol * 10);
+        }
+      },
+    );
+
+    it.each(CASES.map((c, i) => ({ ...c, inDim: [3, 10, 1, 5][i] })))(
+      'fused sequence gradient (linear) matches the references: batch $batch, T $steps, d $inDim, n $units, b $blockSize, backwards $goBackwards, masked $masked',
+      (c) => {
+        const r = withPlanFlags(bytes as number, threads as number, () =>
+          sequenceGradsAndReference(c),
+        );
+        for (const input of ['x', 'kernel', 'bias', 's', 'h0'] as const) {
+          expectClose(r.actual[input], r.expected[input], tol * 10);
         }
       },
     );

@@ -20,6 +20,7 @@ import { run as publishing } from './publishing';
 import { machineDescription, markdownTable, type BenchModule, type BenchSection } from './harness';
 import { run as wasmAffineGrads } from './wasm_affine_grads';
 import { run as wasmEveryStep } from './wasm_every_step';
+import { run as wasmFusedTraining } from './wasm_fused_training';
 import { run as wasmInference } from './wasm_inference';
 import { run as wasmKernel } from './wasm_kernel';
 import { run as wasmLayers } from './wasm_layers';
@@ -36,6 +37,7 @@ const MODULES: BenchModule[] = [
   { name: 'wasm_affine_grads', run: wasmAffineGrads },
   { name: 'wasm_layers', run: wasmLayers },
   { name: 'wasm_every_step', run: wasmEveryStep },
+  { name: 'wasm_fused_training', run: wasmFusedTraining },
   { name: 'wasm_inference', run: wasmInference },
   { name: 'webgl_transform', run: webglTransform },
   { name: 'webgl_layers', run: webglLayers },

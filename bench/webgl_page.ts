@@ -12,7 +12,7 @@
 import '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardTransform, sylvester } from '../src';
-import { MAX_RADIX_LOG_FLAG } from '../src/kernels/webgl/butterfly_impl';
+import { MAX_RADIX_LOG_FLAG } from '../src/kernels/webgl/butterfly_passes';
 import { webglRenderer } from '../test/browser/page/webgl_info';
 
 /** Median per transform (one op or one product) of one case, wall and CPU. */

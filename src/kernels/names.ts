@@ -83,10 +83,11 @@ export type AffineWeightGradsInputs = {
 };
 
 /**
- * Every-step inference of a HadamRNN layer in one pass, for backends where separate projection,
- * recurrence and activation passes cost more than the arithmetic: `out_k = act(h_k)` with
- * `h_k = s * FWHT_b(h_{k-1}) / sqrt(b) + x_t · kernel + bias` (h carried through masked steps).
- * Inference only: no gradient is registered. Registered for wasm and webgpu.
+ * A HadamRNN layer's projection and recurrence in one pass, for backends where separate
+ * projection, recurrence and activation passes cost more than the arithmetic: `out_k = act(h_k)`
+ * with `h_k = s * FWHT_b(h_{k-1}) / sqrt(b) + x_t · kernel + bias` (h carried through masked
+ * steps). Its gradient is registered for activation 'linear' (the states), which training runs;
+ * 'relu' is for inference. Registered for wasm and webgpu.
  */
 export const HadamRNNSequence = 'HadamRNNSequence';
 /** Inputs of `HadamRNNSequence`. */

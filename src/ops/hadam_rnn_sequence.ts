@@ -19,8 +19,9 @@ import { hasKernel } from './fallback';
 import { toMask } from './hadamard_recurrence';
 import { checkShape } from '../common/validate';
 
-/** Environment flag: whether the layer may run its every-step inference as one fused kernel
- * (default true; false keeps the projection, recurrence and activation as separate ops). */
+/** Environment flag: whether the layer may run its projection and recurrence as one fused kernel,
+ * at every-step inference and for the states in training (default true; false keeps the
+ * projection, the recurrence and the activation as separate ops). */
 export const FUSED_SEQUENCE_FLAG = 'HADAMRNN_FUSED_SEQUENCE';
 env().registerFlag(FUSED_SEQUENCE_FLAG, () => true);
 

@@ -3,7 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { HadamardRecurrence } from '../names';
 import { recurrenceShape, timeIndex } from '../recurrence';
-import { runButterfly, withFlatViews } from './butterfly_impl';
+import { runButterfly, withFlatViews } from './butterfly_passes';
 import { StepStack } from './step_stack';
 
 /**

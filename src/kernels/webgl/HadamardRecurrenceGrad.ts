@@ -3,7 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { HadamardRecurrenceGrad } from '../names';
 import { emptyRecurrenceGrad, recurrenceShape, timeIndex } from '../recurrence';
-import { runButterfly, withFlatViews } from './butterfly_impl';
+import { runButterfly, withFlatViews } from './butterfly_passes';
 import { MaskStepsProgram } from './mask_steps_gpu';
 import { RowSumProgram } from './row_sum_gpu';
 import { StepStack } from './step_stack';

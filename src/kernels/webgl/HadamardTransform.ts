@@ -3,7 +3,7 @@ import { getKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-co
 import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { HadamardTransform } from '../names';
 import { transformArgs } from '../transform';
-import { runButterfly, runPackedButterfly, withFlatViews } from './butterfly_impl';
+import { runButterfly, runPackedButterfly, withFlatViews } from './butterfly_passes';
 
 /**
  * webgl `HadamardTransform`. Blocks are contiguous along the last axis, so x is transformed as

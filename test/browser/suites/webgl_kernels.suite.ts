@@ -9,7 +9,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform, sylvester } from '../../../src';
 import { ButterflyProgram } from '../../../src/kernels/webgl/butterfly_gpu';
-import { MAX_RADIX_LOG_FLAG } from '../../../src/kernels/webgl/butterfly_impl';
+import { MAX_RADIX_LOG_FLAG } from '../../../src/kernels/webgl/butterfly_passes';
 import { PackedButterflyProgram } from '../../../src/kernels/webgl/butterfly_packed_gpu';
 import { ConcatStepsProgram } from '../../../src/kernels/webgl/concat_steps_gpu';
 import { MaskStepsProgram } from '../../../src/kernels/webgl/mask_steps_gpu';

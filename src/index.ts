@@ -1,7 +1,7 @@
 /**
  * tfjs-hadamrnn: HadamRNN (binary and sparse ternary orthogonal RNNs) for TensorFlow.js.
  *
- * Importing the package registers its kernels (cpu, wasm, webgl), gradients and serializable classes
+ * Importing the package registers its kernels (cpu, wasm, webgl, webgpu), gradients and serializable classes
  * on the tfjs-core and tfjs-layers copies of the application, after checking that there is one of each
  * (src/check_single_tfjs.ts).
  */

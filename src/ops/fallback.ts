@@ -1,5 +1,5 @@
 /**
- * The package's math from stock tfjs ops, used on any backend without our kernels (webgpu, the
+ * The package's math from stock tfjs ops, used on any backend without our kernels (the
  * tfjs-node `tensorflow` backend, ...). Slower, but correct everywhere and differentiable by tfjs's
  * own gradients.
  */

@@ -35,9 +35,9 @@ function hadamardTransform_<T extends Tensor>(
  * With n the last dimension and b = `blockSize`, each row is multiplied by `I_{n/b} ⊗ S_b`, where
  * `S_1 = [1]` and `S_{2m} = [[S_m, S_m], [S_m, -S_m]]`; with `normalize` the result is divided by
  * sqrt(b). Computed with n·log2(b) additions by a fast butterfly (no n×n matrix) on backends with a
- * `HadamardTransform` kernel (cpu, wasm, webgl), and from stock ops elsewhere. Its gradient is the
- * same transform of the upstream gradient (the matrix is symmetric). NaN and Inf propagate as in
- * IEEE arithmetic.
+ * `HadamardTransform` kernel (cpu, wasm, webgl, webgpu), and from stock ops elsewhere. Its gradient
+ * is the same transform of the upstream gradient (the matrix is symmetric). NaN and Inf propagate
+ * as in IEEE arithmetic.
  *
  * ```js
  * const x = tf.tensor2d([[1, 0, 0, 0], [1, 1, 1, 1]]);

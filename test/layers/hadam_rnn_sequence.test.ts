@@ -56,10 +56,10 @@ afterEach(() => {
 
 describe.each([
   ['our WebAssembly module', false],
-  ['the JavaScript fallback', true],
-])('HadamRNNSequence on wasm through %s', (_, fallback) => {
+  ['the typed-array impl (no module)', true],
+])('HadamRNNSequence on wasm through %s', (_, withoutModule) => {
   beforeEach(() => {
-    if (fallback) {
+    if (withoutModule) {
       jest.spyOn(loader, 'hadamardWasm').mockReturnValue(null);
     }
   });

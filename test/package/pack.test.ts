@@ -1,9 +1,10 @@
 /**
  * The package as a user meets it: `npm pack`'s tarball installed into a fresh consumer project
- * offline, from the npm cache (`npm ci` filled it), next to @tensorflow/tfjs and
- * @tensorflow/tfjs-backend-wasm. Then the CLI trains and writes its checkpoint, a CommonJS and an
- * ES module script use the package by name, the shipped Node examples run, and a consumer .ts
- * file compiles with tsc --strict. The package is built and packed from a copy of the sources, so
+ * from the npm cache where it can (`npm ci` filled it with the tarballs; the registry's package
+ * metadata, which `npm ci` never fetches, comes from the network once), next to
+ * @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm. Then the CLI trains and writes its
+ * checkpoint, a CommonJS and an ES module script use the package by name, the shipped Node
+ * examples run, and a consumer .ts file compiles with tsc --strict. The package is built and packed from a copy of the sources, so
  * that the other tests' builds of dist/ cannot race with it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -67,7 +68,7 @@ beforeAll(() => {
   );
   run('npm', [
     'install',
-    '--offline',
+    '--prefer-offline',
     '--no-audit',
     '--no-fund',
     join(work, tarball.split('\n').pop()!),

@@ -11,11 +11,13 @@ import { affineWeightGradsImpl, type AffineShape } from '../affine_weight_grads_
 import { fwhtImpl } from '../fwht_impl';
 import type {
   AffineWeightGradsInputs,
+  HadamRNNSequenceInputs,
   HadamardRecurrenceGradInputs,
   HadamardRecurrenceInputs,
 } from '../names';
-import type { RecurrenceShape } from '../recurrence';
+import type { RecurrenceShape, SequenceShape } from '../recurrence';
 import { recurrenceBackwardImpl, recurrenceForwardImpl } from '../recurrence_impl';
+import { hadamRNNSequenceImpl } from '../sequence_impl';
 import type { TransformArgs } from '../transform';
 import { recurrenceArgs, type HadamardWasmExports } from './hadamard_module';
 
@@ -139,4 +141,37 @@ export function affineWeightGradsCall<B>(
   }
   const at = (b: B) => memory.offsetOf(b);
   module.AffineWeightGrads(at(x), at(dy), at(dk), at(db), shape.rows, shape.inDim, shape.n);
+}
+
+/** Writes `act(h_k)` for every step into `out` ([batch, T, n], processing order): projection,
+ * bias, recurrence and activation (ReLU when `relu`, else none) in one pass per batch row. `work`
+ * holds 2n floats, the module's state and the next one (the impl needs none). */
+export function sequenceCall<B>(
+  memory: ModuleMemory<B>,
+  { x, kernel, bias, s, h0, mask }: Buffers<HadamRNNSequenceInputs, B>,
+  { out, work }: { out: B; work: B },
+  shape: SequenceShape,
+  relu: boolean,
+): void {
+  const module = memory.exports;
+  if (module == null) {
+    const views = [x, kernel, bias, s, h0, mask, out].map((b) => memory.floats(b));
+    const [xV, kernelV, biasV, sV, h0V, maskV, outV] = views;
+    hadamRNNSequenceImpl(xV, kernelV, biasV, sV, h0V, maskV, shape, relu, outV);
+    return;
+  }
+  const at = (b: B) => memory.offsetOf(b);
+  module.HadamRNNSequence(
+    at(x), // [batch, T, inDim], time order
+    at(kernel), // [inDim, n]
+    at(bias), // [n]
+    at(s), // [n]
+    at(h0), // [batch, n]
+    at(mask), // [batch, T]
+    at(out), // [batch, T, n] out, processing order, activated
+    at(work), // [2, n] scratch
+    ...recurrenceArgs(shape),
+    shape.inDim,
+    relu ? 1 : 0,
+  );
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as names from '../../src/kernels/names';
 
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'];
-const OURS = new Set(Object.values(names).filter((v): v is string => typeof v === 'string'));
+const OURS = new Set<string>(Object.values(names).filter((v) => typeof v === 'string'));
 
 /** Our kernel names registered now, per backend. */
 function registered(): Record<string, string[]> {

@@ -15,11 +15,7 @@ import { hadamRNN, type HadamRNN } from '../src';
 import { HadamRNNSequence, type HadamRNNSequenceAttrs } from '../src/kernels/names';
 import { FUSED_SEQUENCE_FLAG } from '../src/ops/hadam_rnn_sequence';
 import { formatNs, formatRatio, measure, type BenchSection, type Timing } from './harness';
-
-const UNITS = 128;
-const STEPS = 1000;
-const BATCH = 32;
-const INPUTS = 10;
+import { BATCH, INPUTS, STEPS, UNITS } from './workload';
 
 /** Issue 17's target: every-step predict within this factor of the dense floor. */
 const TARGET = 1.2;

@@ -11,11 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../src';
 import { FUSED_SEQUENCE_FLAG } from '../src/ops/hadam_rnn_sequence';
 import { formatNs, formatRatio, measure, type BenchSection } from './harness';
-
-const UNITS = 128;
-const STEPS = 1000;
-const BATCH = 32;
-const INPUTS = 10;
+import { BATCH, INPUTS, STEPS, UNITS } from './workload';
 
 const FUSED = 'train step, fused (default)';
 const SEPARATE = 'train step, separate ops';

@@ -9,11 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN, type HadamRNNInference } from '../src';
 import { formatNs, formatRatio, measure, type BenchSection } from './harness';
+import { BATCH, INPUTS, STEPS, UNITS } from './workload';
 
-const UNITS = 128;
-const STEPS = 1000;
-const BATCH = 32;
-const INPUTS = 10;
 const MODES: HadamRNNInference[] = ['recurrence', 'impulseResponses'];
 
 export async function run(): Promise<BenchSection> {

@@ -15,11 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { hadamRNN } from '../src';
 import { formatNs, formatRatio, measure, type BenchSection, type Timing } from './harness';
-
-const UNITS = 128;
-const STEPS = 1000;
-const BATCH = 32;
-const INPUTS = 10;
+import { BATCH, INPUTS, STEPS, UNITS } from './workload';
 
 /** Targets of issue 4, against tf.layers.simpleRNN. */
 const TARGETS = { predict: 50, trainStep: 100 };

@@ -5,7 +5,7 @@ import { impulseResponses, lastStateFromResponses } from '../../src/ops/impulse_
 import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';
-import { setReferenceWeights } from '../harness/reference_weights';
+import { randomReferenceLayer, setReferenceWeights } from '../harness/reference_weights';
 import { applyRows, denseRecurrentMatrix, referenceRecurrence } from '../reference/dense';
 import { referenceLayer, type ReferenceLayer } from '../reference/layer';
 
@@ -21,15 +21,8 @@ const CASES = [
 type Case = (typeof CASES)[number];
 
 function weightsOf(c: Case, seed: number): ReferenceLayer {
-  return {
-    kernel: randomValues(c.inputDim * c.units, seed),
-    u: randomValues(c.units, seed + 1),
-    bias: randomValues(c.units, seed + 2),
-    inputDim: c.inputDim,
-    units: c.units,
-    blockSize: c.blockSize,
-    bits: c.bits,
-  };
+  const { inputDim, units, blockSize, bits } = c;
+  return randomReferenceLayer({ inputDim, units, blockSize, bits }, seed);
 }
 
 /** The reference's last state per row, [batch, units]: the last state in processing order. */

@@ -13,7 +13,7 @@ import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';
 import { sequenceGradsAndReference } from '../harness/sequence_grad';
-import { setReferenceWeights } from '../harness/reference_weights';
+import { randomReferenceLayer, setReferenceWeights } from '../harness/reference_weights';
 import { referenceRecurrence } from '../reference/dense';
 import { referenceLayer, referenceProjection, type ReferenceLayer } from '../reference/layer';
 
@@ -32,6 +32,25 @@ const CASES = [
   { batch: 2, steps: 5, inDim: 1, units: 8, blockSize: 1, goBackwards: false, masked: true },
   { batch: 1, steps: 4, inDim: 5, units: 128, blockSize: 128, goBackwards: true, masked: false },
 ];
+
+/** Sizes of a layer test. */
+type LayerCase = { batch: number; steps: number; inDim: number; units: number; blockSize: number };
+
+/** `inputLayer → hadamRNN(returnSequences)` of `c`'s sizes, and the layer. */
+function sequencesModel(c: LayerCase): { layer: tfl.layers.Layer; model: tfl.Sequential } {
+  const layer = hadamRNN({
+    units: c.units,
+    blockSize: c.blockSize,
+    returnSequences: true,
+    inputShape: [c.steps, c.inDim],
+  });
+  return { layer, model: tfl.sequential({ layers: [layer] }) };
+}
+
+/** The reference sizes of `c`'s layer (4-bit kernel, the layer's default). */
+function referenceSizes(c: LayerCase) {
+  return { inputDim: c.inDim, units: c.units, blockSize: c.blockSize, bits: 4 };
+}
 
 /** Names of the kernels `f` runs. */
 async function kernelsRunBy(f: () => unknown): Promise<string[]> {
@@ -144,22 +163,8 @@ describe.each([
 
   it('is what a returnSequences layer predicts, and what training runs (linear) with no input gradient', async () => {
     const c = { batch: 3, steps: 6, inDim: 4, units: 16, blockSize: 4 };
-    const layer = hadamRNN({
-      units: c.units,
-      blockSize: c.blockSize,
-      returnSequences: true,
-      inputShape: [c.steps, c.inDim],
-    });
-    const model = tfl.sequential({ layers: [layer] });
-    const reference: ReferenceLayer = {
-      kernel: randomValues(c.inDim * c.units, 5),
-      u: randomValues(c.units, 6),
-      bias: randomValues(c.units, 7),
-      inputDim: c.inDim,
-      units: c.units,
-      blockSize: c.blockSize,
-      bits: 4,
-    };
+    const { layer, model } = sequencesModel(c);
+    const reference = randomReferenceLayer(referenceSizes(c), 5);
     setReferenceWeights(layer, reference);
     const xValues = randomValues(c.batch * c.steps * c.inDim, 8);
     const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inDim]);
@@ -209,25 +214,11 @@ describe.each([
   it('keeps the quantized weights between predicts, follows new weights and frees them on dispose', async () => {
     const c = { batch: 2, steps: 5, inDim: 3, units: 16, blockSize: 4 };
     const before = tf.memory().numTensors;
-    const layer = hadamRNN({
-      units: c.units,
-      blockSize: c.blockSize,
-      returnSequences: true,
-      inputShape: [c.steps, c.inDim],
-    });
-    const model = tfl.sequential({ layers: [layer] });
+    const { layer, model } = sequencesModel(c);
     const xValues = randomValues(c.batch * c.steps * c.inDim, 10);
     const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inDim]);
-    for (const seed of [11, 12]) {
-      const reference: ReferenceLayer = {
-        kernel: randomValues(c.inDim * c.units, seed),
-        u: randomValues(c.units, seed + 10),
-        bias: randomValues(c.units, seed + 20),
-        inputDim: c.inDim,
-        units: c.units,
-        blockSize: c.blockSize,
-        bits: 4,
-      };
+    for (const seed of [11, 21]) {
+      const reference = randomReferenceLayer(referenceSizes(c), seed);
       setReferenceWeights(layer, reference);
       const expected = referenceLayer(xValues, c.batch, c.steps, reference).outputs;
       for (const call of ['first', 'second']) {

@@ -159,5 +159,21 @@ function targetNotes(row: WebGLBenchRow | undefined, defaultRadixLog: number): s
     `Per call at the target: op ${ms(row.op.wallNs)} wall for ${ms(row.op.cpuNs)} of CPU; ` +
       `matMul ${ms(row.matMul.wallNs)} wall for ${ms(row.matMul.cpuNs)} of CPU. The op at ` +
       `each maximum radix (default 2^${defaultRadixLog}), same rounds: ${radix}.`,
+    ...(row.onePass == null ? [] : [onePassNote(row, row.onePass)]),
   ];
+}
+
+/** What one trivial program costs at the target, and the ceiling it puts on any op's ratio. */
+function onePassNote(row: WebGLBenchRow, onePass: { wallNs: number; cpuNs: number }): string {
+  const times = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  return (
+    `The floor of any op that runs one tfjs program per call: \`tf.neg(y)\` chained alike ` +
+    `(one packed pass, one texel fetch per output texel), same rounds: ${ms(onePass.wallNs)} ` +
+    `wall, ${ms(onePass.cpuNs)} CPU, so matMul is ${times(row.matMul.wallNs, onePass.wallNs)} ` +
+    `(wall) and ${times(row.matMul.cpuNs, onePass.cpuNs)} (CPU) of a single trivial pass. The ` +
+    `op costs ${times(row.op.wallNs, onePass.wallNs)} (wall) and ` +
+    `${times(row.op.cpuNs, onePass.cpuNs)} (CPU) of that pass: under SwiftShader most of a ` +
+    'pass is the fixed cost of running a program (tfjs, the GPU process, the renderer), which ' +
+    'the op pays once per butterfly pass and matMul once.'
+  );
 }

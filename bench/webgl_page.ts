@@ -37,6 +37,11 @@ export interface WebGLBenchRow {
   cpuSpeedup: number;
   /** The op with HADAMRNN_WEBGL_MAX_RADIX_LOG set to each key (only where the plan asks). */
   radix: Record<number, CaseTiming>;
+  /**
+   * `tf.neg(y)` chained alike (where the plan asks): one packed program of one fetch per texel,
+   * the least any op running a program per call costs here.
+   */
+  onePass: CaseTiming | null;
   rounds: number;
 }
 
@@ -130,6 +135,9 @@ async function run(plan: WebGLBenchPlan): Promise<WebGLBench> {
       for (const radixLog of radixLogs) {
         cases[`radix${radixLog}`] = chained(x, atRadix(radixLog), chain);
       }
+      if (radixLogs.length > 0) {
+        cases.onePass = chained(x, (y) => tf.neg(y), chain);
+      }
       for (const f of Object.values(cases)) {
         f();
         f();
@@ -160,6 +168,7 @@ async function run(plan: WebGLBenchPlan): Promise<WebGLBench> {
         wallSpeedupRange: [Math.min(...ratios), Math.max(...ratios)],
         cpuSpeedup: matMul.cpuNs / op.cpuNs,
         radix: Object.fromEntries(radixLogs.map((r) => [r, summary(`radix${r}`)])),
+        onePass: 'onePass' in cases ? summary('onePass') : null,
         rounds,
       });
       x.dispose();

@@ -103,6 +103,7 @@ async function partsOfTheStep(
   const kernel = tf.randomNormal([inputs, units]) as tf.Tensor2D;
   const bias = tf.zeros([units]) as tf.Tensor1D;
   const dy = tf.randomNormal([batch, steps, units]) as tf.Tensor3D;
+  const dyRows = tf.reshape(dy, [batch * steps, units]) as tf.Tensor2D;
   const signs = tf.sign(tf.randomNormal([units])) as tf.Tensor1D;
   const h0 = tf.zeros([batch, units]) as tf.Tensor2D;
   const states = (k: tf.Tensor, b: tf.Tensor, s: tf.Tensor) => {
@@ -123,7 +124,7 @@ async function partsOfTheStep(
   };
   const parts = (await timeInterleaved(
     {
-      'fused states': () => readBack(states(kernel, bias, signs)),
+      'fused states': () => readBack(tf.tidy(() => states(kernel, bias, signs))),
       'fused states + gradient': () =>
         readBack(
           tf.tidy(() => {
@@ -134,14 +135,14 @@ async function partsOfTheStep(
           }),
         ),
       'weight gradients': async () => {
-        const [dk, db] = affineWeightGrads(rows, tf.reshape(dy, [batch * steps, units]));
+        const [dk, db] = affineWeightGrads(rows, dyRows);
         await readBack(dk);
         db.dispose();
       },
     },
     rounds,
   )) as Record<StepPart, number>;
-  tf.dispose([rows, kernel, bias, dy, signs, h0]);
+  tf.dispose([rows, kernel, bias, dy, dyRows, signs, h0]);
   return parts;
 }
 

@@ -7,16 +7,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BACKEND_NAMES } from '../training/backend';
 import { MODEL_NAMES, SIGN_MODES, type ModelName } from '../training/models/build_model';
 import { TASK_NAMES, type TaskName } from '../training/tasks/task';
+import { isPowerOfTwo } from '../common/validate';
 import {
   flagOf,
-  lrDecayProblem,
   OPTION_KINDS,
   parseOptionValue,
   TASK_DEFAULTS,
-  TRAIN_COMMAND as API,
   type FlagOption,
   type TrainOptions,
 } from '../training/train_options';
+import { TRAIN_COMMAND as API } from '../training/command';
 
 /** Usage text of the CLI. */
 export const USAGE = `Usage: tfjs-hadamrnn train <task> [options]
@@ -61,7 +61,7 @@ const PARSE_OPTIONS: ParseArgsConfig['options'] = Object.fromEntries(
 
 /** The HadamRNN models need a power-of-two state, and Block-HadamRNN a block size dividing it:
  * checked here to name the flags (the layer would name its own arguments). */
-function checkHadamardSizes(options: Record<string, unknown>, given: Set<string>): void {
+function checkHadamardSizes(options: Record<string, unknown>, given: Set<FlagOption>): void {
   const { model, units, blockSize } = options as {
     model: ModelName;
     units: number;
@@ -70,12 +70,11 @@ function checkHadamardSizes(options: Record<string, unknown>, given: Set<string>
   if (model !== 'hadamrnn' && model !== 'block-hadamrnn') {
     return;
   }
-  const isPowerOfTwo = (n: number) => (n & (n - 1)) === 0;
   if (!isPowerOfTwo(units)) {
     throw new Error(`${API}: --units ${units} is not a power of two, which --model ${model} needs`);
   }
   if (model === 'block-hadamrnn' && !(isPowerOfTwo(blockSize) && units % blockSize === 0)) {
-    const source = given.has('--block-size') ? '' : ' (the default)';
+    const source = given.has('blockSize') ? '' : ' (the default)';
     throw new Error(
       `${API}: --block-size ${blockSize}${source} must be a power of two dividing --units ${units}; ` +
         `give --block-size with one (e.g. --block-size ${Math.min(units, 32)})`,
@@ -100,7 +99,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainOptions {
     task,
     resume: false,
   };
-  const given = new Set<string>();
+  const given = new Set<FlagOption>();
   // Not strict: the checks below word the messages, one token at a time, in argument order.
   const { tokens } = parseArgs({
     args: [...rest],
@@ -111,16 +110,17 @@ export function parseTrainArgs(argv: readonly string[]): TrainOptions {
   });
   for (const token of tokens) {
     const option = token.kind === 'option' ? OPTION_OF.get(token.name) : undefined;
-    if (token.kind !== 'option' || option == null) {
+    // parseArgs also reads short forms (-T 20): only the long flag is ours.
+    if (token.kind !== 'option' || option == null || token.rawName !== flagOf(option)) {
       throw new Error(
         `${API}: unknown option '${rest[token.index].split('=')[0]}'; expected one of ${OPTIONS.map(flagOf).join(', ')}`,
       );
     }
     const flag = token.rawName;
-    if (given.has(flag)) {
+    if (given.has(option)) {
       throw new Error(`${API}: option ${flag} given twice`);
     }
-    given.add(flag);
+    given.add(option);
     const kind = OPTION_KINDS[option];
     if (kind === 'flag') {
       if (token.value != null) {
@@ -135,15 +135,11 @@ export function parseTrainArgs(argv: readonly string[]): TrainOptions {
     }
     options[option] = parseOptionValue(flag, kind, token.value);
   }
-  if (task !== 'copy' && given.has('--T')) {
+  if (task !== 'copy' && given.has('T')) {
     throw new Error(`${API}: --T applies to the copy task only; ${task} has T = 784`);
-  }
-  const problem = lrDecayProblem(options.lrDecay);
-  if (problem !== undefined) {
-    throw new Error(`${API}: ${problem}`);
   }
   checkHadamardSizes(options, given);
   options.out ??= `artifacts/runs/${task}-${String(options.model)}`;
-  options.given = [...given].map((flag) => OPTION_OF.get(flag.slice(2)));
+  options.given = [...given];
   return options as unknown as TrainOptions;
 }

@@ -22,6 +22,7 @@ import type { Task, TaskName } from '../training/tasks/task';
 import { TASK_DEFAULTS, type TrainOptions } from '../training/train_options';
 import { evaluate, ScheduledAdam, train } from '../training/trainer';
 import type { Score, TrainState } from '../training/train_state';
+import { TRAIN_COMMAND } from '../training/command';
 
 /** Options that define the model and its data: a resume refuses to change them. */
 const RUN_DEFINING: (keyof TrainOptions)[] = [
@@ -56,7 +57,7 @@ function resumedOptions(options: TrainOptions, saved: Record<string, unknown>): 
     const trained = saved[key] ?? defaults[key] ?? options[key];
     if (RUN_DEFINING.includes(key) && options.given.includes(key) && trained !== options[key]) {
       throw new Error(
-        `tfjs-hadamrnn train: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(trained)}`,
+        `${TRAIN_COMMAND}: --resume: option ${key} is ${String(options[key])} but the checkpoint was trained with ${String(trained)}`,
       );
     }
     if (!options.given.includes(key)) {
@@ -124,7 +125,7 @@ export async function runTrain(
   );
   if (backend !== options.backend) {
     sink.write(
-      `tfjs-hadamrnn train: backend ${options.backend} is not installed, training on ${backend} ` +
+      `${TRAIN_COMMAND}: backend ${options.backend} is not installed, training on ${backend} ` +
         '(npm install @tensorflow/tfjs-backend-wasm trains about 5x faster)\n',
     );
     options = { ...options, backend };
@@ -149,7 +150,7 @@ export async function runTrain(
     // Never overwrite a run: a kill may have left its only complete copy beside checkpoint/.
     if (await hasCheckpoint(parsed.out)) {
       throw new Error(
-        `tfjs-hadamrnn train: ${parsed.out} already holds a checkpoint; pass --resume to continue it or choose another --out`,
+        `${TRAIN_COMMAND}: ${parsed.out} already holds a checkpoint; pass --resume to continue it or choose another --out`,
       );
     }
     state = {

@@ -41,7 +41,7 @@ export function rejectUnknownArgs(
 
 /** The known key closest to `key` by edit distance (a transposition counts one), if close enough
  * to be a typo: at most a third of the key's length, and at least 1. */
-export function closestKey(key: string, known: readonly string[]): string | null {
+function closestKey(key: string, known: readonly string[]): string | null {
   const lower = key.toLowerCase();
   let best: string | null = null;
   let bestDistance = Math.max(1, Math.floor(key.length / 3)) + 1;

@@ -4,7 +4,7 @@
  */
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { writeDurably, syncFolder } from '../io/durable';
+import { replaceFile } from '../io/durable';
 import { DEFAULT_MAX_MODEL_JSON_BYTES, fileSystem, MODEL_JSON } from '../io/file_system';
 import { JsonChecker } from '../io/json_checker';
 import { nodeFileSystem } from '../io/node_fs';
@@ -44,22 +44,15 @@ export interface ExportResult {
 const API = 'exportModel';
 
 /**
- * The bits bytes of `model` into `<folder>/model.hrnn`: a temporary file flushed to the disk, then
- * renamed into place, so a kill leaves the previous file or the new one.
+ * The bits bytes of `model` into `<folder>/model.hrnn`, replaced whole (a kill leaves the previous
+ * file or the new one).
  */
 async function writeBits(folder: string, bytes: Uint8Array): Promise<string> {
   const node = nodeFileSystem(API);
   const dir = folder.replace(/^file:\/\//, '');
   await node.fs.mkdir(dir, { recursive: true });
   const file = node.path.join(dir, BITS_FILE);
-  const temporary = `${file}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeDurably(node, API, temporary, bytes);
-    await node.fs.rename(temporary, file);
-  } finally {
-    await node.fs.rm(temporary, { force: true });
-  }
-  await syncFolder(node, dir);
+  await replaceFile(node, API, file, bytes);
   return file;
 }
 

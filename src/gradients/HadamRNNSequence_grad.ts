@@ -40,13 +40,12 @@ export const hadamRNNSequenceGradConfig: GradConfig = {
     const [x, kernel, s, h0, mask, states] = saved;
     const [batch, steps] = x.shape;
     const [inDim, units] = (kernel as Tensor2D).shape;
-    const gradAttrs: HadamardRecurrenceGradAttrs = { blockSize, goBackwards };
     // Computed here, not in a thunk: the tape runs each thunk in its own tidy, which would free
     // what the next thunk shares.
     const [dz, ds, dh0] = engine().runKernel(
       HadamardRecurrenceGrad,
       { dy: dy as Tensor, states, s, h0, mask },
-      { ...gradAttrs },
+      { blockSize, goBackwards } satisfies HadamardRecurrenceGradAttrs,
     ) as Tensor[];
     const dzRows = reshape(dz, [batch * steps, units]) as Tensor2D;
     const [dKernel, dBias] = affineWeightGrads(
@@ -54,7 +53,7 @@ export const hadamRNNSequenceGradConfig: GradConfig = {
       dzRows,
     );
     return {
-      // A transpose, then a plain product: tfjs-wasm runs transposeB products 3-5x slower.
+      // A transpose, then a plain product: tfjs-wasm runs transposeB products on a slower path.
       x: () => reshape(matMul(dzRows, transpose(kernel)), x.shape),
       kernel: () => dKernel,
       bias: () => dBias,

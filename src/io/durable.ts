@@ -47,3 +47,23 @@ export async function syncFolder(node: NodeFileSystem, folder: string): Promise<
     await handle.close();
   }
 }
+
+/**
+ * Replaces `file` with `data`: a temporary file beside it, flushed to the disk, then renamed over
+ * it and the folder flushed, so that a kill at any moment leaves the previous file or the new one.
+ */
+export async function replaceFile(
+  node: NodeFileSystem,
+  api: string,
+  file: string,
+  data: Uint8Array | string,
+): Promise<void> {
+  const temporary = `${file}.${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeDurably(node, api, temporary, data);
+    await node.fs.rename(temporary, file);
+  } finally {
+    await node.fs.rm(temporary, { force: true });
+  }
+  await syncFolder(node, node.path.dirname(file));
+}

@@ -103,13 +103,17 @@ export async function readOpenedFile(
   }
 }
 
-/** {@link openRegularFile} then {@link readOpenedFile}, with openRegularFile's arguments: the
- * whole file, checked. */
+/** {@link openRegularFile} then {@link readOpenedFile}: the whole file, checked. */
 export async function readRegularFile(
-  ...args: Parameters<typeof openRegularFile>
+  node: NodeFileSystem,
+  check: JsonChecker,
+  file: string,
+  folder: string,
+  maxBytes: number,
+  subject = '',
 ): Promise<Uint8Array> {
-  const [, check, , , , subject] = args;
-  return readOpenedFile(check, await openRegularFile(...args), subject);
+  const opened = await openRegularFile(node, check, file, folder, maxBytes, subject);
+  return readOpenedFile(check, opened, subject);
 }
 
 /** Bytes decoded as UTF-8 text, refused (never quoted) when they are not. */

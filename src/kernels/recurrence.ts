@@ -26,13 +26,29 @@ export function recurrenceShape(
  * written by the GPU backends without running a program.
  */
 export function emptyRecurrenceGrad(
-  backend: { makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo },
+  backend: TensorMaker,
   dyShape: number[],
   { batch, units }: RecurrenceShape,
 ): TensorInfo[] {
-  const zeros = (shape: number[]) =>
-    backend.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((a, b) => a * b, 1)));
-  return [zeros(dyShape), zeros([units]), zeros([batch, units])];
+  return [
+    zerosInfo(backend, dyShape),
+    zerosInfo(backend, [units]),
+    zerosInfo(backend, [batch, units]),
+  ];
+}
+
+/** A backend that writes a tensor from values (every backend's makeTensorInfo). */
+export interface TensorMaker {
+  makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo;
+}
+
+/** Float32 zeros of `shape`, written by `backend` without running a program. */
+export function zerosInfo(backend: TensorMaker, shape: number[]): TensorInfo {
+  return backend.makeTensorInfo(
+    shape,
+    'float32',
+    new Float32Array(shape.reduce((a, b) => a * b, 1)),
+  );
 }
 
 /** Index of the time step consumed at processing step k. */

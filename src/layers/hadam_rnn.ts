@@ -2,6 +2,7 @@ import {
   cast,
   customGrad,
   div,
+  engine,
   expandDims,
   greaterEqual,
   mul,
@@ -33,7 +34,13 @@ import {
 } from '../ops/impulse_responses';
 import { responsesArePreferable } from './impulse_responses_choice';
 import { KeptTensors } from './kept_tensors';
-import { checkBoolean, describeValue, formatShape, toFloatTensor } from '../common/validate';
+import {
+  checkBoolean,
+  checkShape,
+  describeValue,
+  formatShape,
+  toFloatTensor,
+} from '../common/validate';
 import type { RefusedKeys } from '../common/strict_args';
 import { rejectUnknownKeys, strictFromConfig } from './config_keys';
 import { checkWeightsToSet } from './weights';
@@ -194,7 +201,10 @@ export class HadamRNN extends RNN {
       const mask = (kwargs?.mask as Tensor | undefined) ?? undefined;
       const fromZeros =
         !this.stateful && statesFromInputs.length === 0 && kwargs?.initialState == null;
-      const lastStateAlone = !this.returnSequences && !training && mask == null && fromZeros;
+      // Inference: not training, and no gradient being recorded (a custom loop may differentiate
+      // model.apply(x) without a training flag; kept tensors and the ReLU form have no gradient).
+      const inference = !training && !engine().isTapeOn();
+      const lastStateAlone = !this.returnSequences && inference && mask == null && fromZeros;
       if (lastStateAlone && this.inference === 'impulseResponses') {
         const lastState = this.lastStateFromResponses(x, terms);
         if (lastState != null) {
@@ -204,7 +214,7 @@ export class HadamRNN extends RNN {
       }
       const h0 = this.initialStateFor(x, terms.units, statesFromInputs, kwargs?.initialState);
       const recurrence = { blockSize: terms.blockSize, goBackwards: this.goBackwards };
-      if (this.returnSequences && !this.returnState && !this.stateful && !training) {
+      if (this.returnSequences && !this.returnState && !this.stateful && inference) {
         // Inference on wasm and webgpu: projection, recurrence and activation in one pass, with
         // the quantized weights kept between calls.
         const weights = () =>
@@ -285,12 +295,7 @@ export class HadamRNN extends RNN {
     const list = Array.isArray(initial) ? initial : [initial];
     util.assert(list.length === 1, () => `${api}: expects 1 initial state, got ${list.length}`);
     const h0 = toFloatTensor(list[0], 'initialState', api) as Tensor2D;
-    const expected = [x.shape[0], units];
-    util.assert(
-      util.arraysEqual(h0.shape, expected),
-      () =>
-        `${api}: initialState must have shape ${formatShape(expected)}, got ${formatShape(h0.shape)}`,
-    );
+    checkShape(api, 'initialState', h0.shape, [x.shape[0], units]);
     return h0;
   }
 

@@ -4,7 +4,7 @@
  */
 
 /** Most values of the responses (K·T·n floats, 64 MiB) a layer keeps. */
-export const MAX_RESPONSE_VALUES = 2 ** 24;
+const MAX_RESPONSE_VALUES = 2 ** 24;
 
 /** Whether responses for inputs [batch, T, K] into `units` units make inference cheaper: fewer
  * response rows than batch rows (the recurrence then runs over fewer rows), and bounded size. */

@@ -48,8 +48,8 @@ export interface QuantizedProjectionArgs {
 /**
  * `x · kernel + bias` along the last axis of x (any rank >= 2) as one fused matMul over the rows
  * of all leading axes, with a gradient that avoids tfjs-wasm's slow paths: its matMul runs
- * `transposeA`/`transposeB` products (the default gradients) 3-5x slower than a transpose followed
- * by a plain product, and prepares its right operand once per tensor, so a new dy at every step
+ * `transposeA`/`transposeB` products (the default gradients) on a slower path than a transpose
+ * followed by a plain product, and prepares its right operand once per tensor, so a new dy at every step
  * pays that again: at dy [32000, 128] (HadamRNN at batch 32, T = 1000) `matMul(transpose(x), dy)`
  * and `sum(dy, 0)` take 8-9x as long as `affineWeightGrads`, which gives the kernel and bias
  * gradients here (`npm run bench -- wasm_affine_grads`). The reshapes run inside, off the tape:

@@ -7,7 +7,6 @@
 import {
   engine,
   env,
-  ones,
   zeros,
   type Tensor,
   type Tensor1D,
@@ -16,8 +15,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { HadamRNNSequence, type HadamRNNSequenceAttrs } from '../kernels/names';
 import { hasKernel } from './fallback';
-import { toMask } from './hadamard_recurrence';
-import { checkShape } from '../common/validate';
+import { resolveMask } from './hadamard_recurrence';
 
 /** Environment flag: whether the layer may run its projection and recurrence as one fused kernel,
  * at every-step inference and for the states in training (default true; false keeps the
@@ -67,8 +65,7 @@ export function hadamRNNSequence(
     bias: bias ?? zeros([kernel.shape[1]]),
     s,
     h0,
-    mask: mask == null ? ones([batch, steps]) : toMask(mask, 'hadamRNN'),
+    mask: resolveMask(mask, batch, steps, 'hadamRNN'),
   };
-  checkShape('hadamRNN', 'mask', inputs.mask.shape, [batch, steps]);
   return engine().runKernel(HadamRNNSequence, inputs, { ...attrs }) as Tensor3D;
 }

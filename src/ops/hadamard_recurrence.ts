@@ -53,10 +53,7 @@ function hadamardRecurrence_(
   checkShape(api, 's', $s.shape, [units]);
   const $h0 = toFloatTensor(h0, 'h0', api) as Tensor2D;
   checkShape(api, 'h0', $h0.shape, [batch, units]);
-  const $mask = (
-    options.mask == null ? ones([batch, steps]) : toMask(options.mask, api)
-  ) as Tensor2D;
-  checkShape(api, 'mask', $mask.shape, [batch, steps]);
+  const $mask = resolveMask(options.mask, batch, steps, api);
 
   if (!hasKernel(HadamardRecurrence)) {
     const transform = (h: Tensor2D) => hadamardTransform(h, { blockSize: attrs.blockSize });
@@ -69,8 +66,21 @@ function hadamardRecurrence_(
   ) as Tensor3D;
 }
 
+/** A float [batch, T] mask: all ones when none is given; bool (as Keras computes them) or numeric
+ * otherwise, checked to be [batch, T]. */
+export function resolveMask(
+  mask: Tensor | TensorLike | undefined,
+  batch: number,
+  steps: number,
+  api: string,
+): Tensor2D {
+  const $mask = (mask == null ? ones([batch, steps]) : toMask(mask, api)) as Tensor2D;
+  checkShape(api, 'mask', $mask.shape, [batch, steps]);
+  return $mask;
+}
+
 /** Masks may be bool (as Keras computes them) or numeric. */
-export function toMask(mask: Tensor | TensorLike, api: string): Tensor {
+function toMask(mask: Tensor | TensorLike, api: string): Tensor {
   if (mask instanceof Tensor && mask.dtype === 'bool') {
     return cast(mask, 'float32');
   }

@@ -6,6 +6,7 @@
  * application's tfjs is older than the newest backend, whose tfjs-core peer is an exact version.
  */
 import { findBackend, getBackend, setBackend } from '@tensorflow/tfjs-core';
+import { TRAIN_COMMAND } from './command';
 
 /** Backends a training run can use in Node. */
 export const BACKEND_NAMES = ['cpu', 'wasm'] as const;
@@ -30,11 +31,11 @@ export async function useBackend(name: BackendName, fallback?: BackendName): Pro
       return useBackend(fallback);
     }
     throw new Error(
-      `tfjs-hadamrnn train: --backend ${name} needs ${PACKAGES[name]} (${(error as Error).message.split('\n')[0]}); run npm install ${PACKAGES[name]}`,
+      `${TRAIN_COMMAND}: --backend ${name} needs ${PACKAGES[name]} (${(error as Error).message.split('\n')[0]}); run npm install ${PACKAGES[name]}`,
     );
   }
   if (!(await setBackend(name)) || getBackend() !== name) {
-    throw new Error(`tfjs-hadamrnn train: backend '${name}' failed to initialize`);
+    throw new Error(`${TRAIN_COMMAND}: backend '${name}' failed to initialize`);
   }
   silenceNodeBanner();
   return name;

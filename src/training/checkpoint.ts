@@ -35,10 +35,11 @@ import {
   type SavedState,
 } from './saved_state';
 import type { TrainState } from './train_state';
+import { TRAIN_COMMAND } from './command';
 
 export type { SavedState } from './saved_state';
 
-const API = 'tfjs-hadamrnn train';
+const API = TRAIN_COMMAND;
 const OPTIMIZER_FILE = 'optimizer.bin';
 const STATE_FILE = 'state.json';
 /** Largest state.json read: its step history grows by about 60 bytes a step. */

@@ -3,10 +3,13 @@
  * The files a run leaves next to its checkpoint: `metrics.json` (rewritten after every epoch with
  * status "running", then with the test score) and `curve.svg`, the learning curve.
  */
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
+import { replaceFile } from '../io/durable';
+import { nodeFileSystem } from '../io/node_fs';
+import { TRAIN_COMMAND } from './command';
 import type { TrainOptions } from './train_options';
 import type { ModelSize } from './models/model_size';
 import { smooth, svgChart, type Panel } from './svg_plot';
@@ -164,9 +167,12 @@ export function learningCurveSvg(metrics: RunMetrics): string {
   return svgChart(title, [lossPanel, accuracyPanel]);
 }
 
-/** Writes metrics.json and curve.svg into the run folder. */
+/** Writes metrics.json and curve.svg into the run folder, each replaced whole (a kill between
+ * epochs' reports leaves the previous file or the new one). */
 export async function writeReport(outDir: string, metrics: RunMetrics): Promise<void> {
+  const node = nodeFileSystem(TRAIN_COMMAND);
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);
-  await writeFile(join(outDir, 'curve.svg'), learningCurveSvg(metrics));
+  const json = `${JSON.stringify(metrics, null, 1)}\n`;
+  await replaceFile(node, TRAIN_COMMAND, join(outDir, 'metrics.json'), json);
+  await replaceFile(node, TRAIN_COMMAND, join(outDir, 'curve.svg'), learningCurveSvg(metrics));
 }

@@ -6,6 +6,7 @@
 import { BACKEND_NAMES, type BackendName } from './backend';
 import { MODEL_NAMES, SIGN_MODES, type ModelName, type SignMode } from './models/build_model';
 import { TASK_NAMES, type TaskName } from './tasks/task';
+import { TRAIN_COMMAND } from './command';
 
 /** Everything a training run is configured by. */
 export interface TrainOptions {
@@ -87,9 +88,10 @@ export const TASK_DEFAULTS: Readonly<Record<TaskName, TaskSettings>> = {
 
 /**
  * The value an option's flag takes: one of a list of names, an integer, a positive integer, a
- * positive number, any string, or none (`'flag'`, a switch).
+ * positive number, a fraction in (0, 1], any string, or none (`'flag'`, a switch).
  */
-export type OptionKind = readonly string[] | 'int' | 'positiveInt' | 'number' | 'string' | 'flag';
+export type OptionKind =
+  readonly string[] | 'int' | 'positiveInt' | 'number' | 'fraction' | 'string' | 'flag';
 
 /**
  * The options set by flags, in the order the usage lists them, and the kind of value each takes.
@@ -103,7 +105,7 @@ export const OPTION_KINDS = {
   steps: 'positiveInt',
   batch: 'positiveInt',
   lr: 'number',
-  lrDecay: 'number',
+  lrDecay: 'fraction',
   units: 'positiveInt',
   blockSize: 'positiveInt',
   bits: 'positiveInt',
@@ -123,9 +125,6 @@ export type FlagOption = keyof typeof OPTION_KINDS;
 export function flagOf(option: FlagOption): string {
   return `--${option.replace(/([a-z])([A-Z])/g, (_, before: string, capital: string) => `${before}-${capital.toLowerCase()}`)}`;
 }
-
-/** The command whose rules these are, opening every message. */
-export const TRAIN_COMMAND = 'tfjs-hadamrnn train';
 
 /**
  * The value `raw` stands for as the value of `flag`, of kind `kind`: the string itself or a
@@ -150,6 +149,9 @@ export function parseOptionValue(flag: string, kind: OptionKind, raw: string): s
   if (kind === 'number' && !(value > 0)) {
     throw new Error(`${TRAIN_COMMAND}: ${flag} must be a positive number, got ${raw}`);
   }
+  if (kind === 'fraction' && !(value > 0 && value <= 1)) {
+    throw new Error(`${TRAIN_COMMAND}: ${flag} must be in (0, 1], got ${raw}`);
+  }
   if (kind === 'int' && !Number.isInteger(value)) {
     throw new Error(`${TRAIN_COMMAND}: ${flag} must be an integer, got ${raw}`);
   }
@@ -157,16 +159,6 @@ export function parseOptionValue(flag: string, kind: OptionKind, raw: string): s
     throw new Error(`${TRAIN_COMMAND}: ${flag} must be a positive integer, got ${raw}`);
   }
   return value;
-}
-
-/**
- * The rule `lrDecay` breaks beyond being a positive number (a factor of at most 1), or undefined
- * when it breaks none or is absent. Checked once all options are read.
- */
-export function lrDecayProblem(lrDecay: unknown): string | undefined {
-  return lrDecay === undefined || (lrDecay as number) <= 1
-    ? undefined
-    : `--lr-decay must be in (0, 1], got ${String(lrDecay)}`;
 }
 
 /**
@@ -204,9 +196,5 @@ export function checkOptionValues(values: Record<string, unknown>, source: strin
     } catch (e) {
       fail(`options.${key}: ${(e as Error).message.slice(TRAIN_COMMAND.length + 2)}`);
     }
-  }
-  const problem = lrDecayProblem(values.lrDecay);
-  if (problem !== undefined) {
-    fail(`options.lrDecay: ${problem}`);
   }
 }

@@ -24,6 +24,7 @@ import { correctCount, ScoreMeter, taskLoss } from './objective';
 import type { ProgressBar } from './progress';
 import type { Batch, EvalSplit, Task } from './tasks/task';
 import type { Score, TrainState } from './train_state';
+import { TRAIN_COMMAND } from './command';
 
 /** Adam whose learning rate the schedule can change between epochs (tfjs keeps it protected). */
 export class ScheduledAdam extends AdamOptimizer {
@@ -47,7 +48,7 @@ export function stepsPerEpoch(task: Task, options: TrainOptions): number {
     return options.steps;
   }
   if (task.trainSize == null) {
-    throw new Error(`tfjs-hadamrnn train: task ${task.name} needs --steps`);
+    throw new Error(`${TRAIN_COMMAND}: task ${task.name} needs --steps`);
   }
   return Math.ceil(Math.min(task.trainSize, options.trainSize) / options.batch);
 }
@@ -166,7 +167,7 @@ export async function train(setup: TrainSetup): Promise<TrainState> {
       dispose([batch.x, batch.labels]);
       if (problem !== null) {
         throw new Error(
-          `tfjs-hadamrnn train: step ${state.step + 1} (epoch ${epoch + 1}) went non-finite: ` +
+          `${TRAIN_COMMAND}: step ${state.step + 1} (epoch ${epoch + 1}) went non-finite: ` +
             `${problem}; nothing of it was saved, the checkpoint of epoch ${state.epoch} is kept`,
         );
       }

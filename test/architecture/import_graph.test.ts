@@ -50,10 +50,16 @@ describe('the import graph of src/', () => {
 
   it('has no quantizer, constraint, initializer, op or gradient importing a layer', () => {
     const below = ['quantizers', 'constraints', 'initializers', 'ops', 'gradients', 'kernels'];
-    const above = ['layers', 'io', 'export', 'cli', 'callbacks'];
+    const above = ['layers', 'io', 'export', 'cli', 'callbacks', 'training'];
     const upward = (from: string, to: string) =>
       below.includes(area(from)) && above.includes(area(to));
     expect(violations(graph, upward)).toEqual([]);
+  });
+
+  it('has only the training library and the CLI importing src/training/', () => {
+    const intoTraining = (from: string, to: string) =>
+      !['training', 'cli'].includes(area(from)) && area(to) === 'training';
+    expect(violations(graph, intoTraining)).toEqual([]);
   });
 
   it('has only the CLI front end importing src/cli/ (the training library sits below it)', () => {

@@ -82,6 +82,8 @@ describe('parseTrainArgs', () => {
     [[], 'tfjs-hadamrnn train: missing task; expected one of copy, smnist, pmnist'],
     [['cifar'], "tfjs-hadamrnn train: unknown task 'cifar'; expected one of copy, smnist, pmnist"],
     [['copy', '--Tx', '3'], "tfjs-hadamrnn train: unknown option '--Tx'; expected one of --model,"],
+    [['copy', '-T', '20'], "tfjs-hadamrnn train: unknown option '-T'; expected one of --model,"],
+    [['smnist', '-T20'], "tfjs-hadamrnn train: unknown option '-T20'; expected one of --model,"],
     [['copy', '--T'], 'tfjs-hadamrnn train: --T needs a value'],
     [['copy', '--T', '--lr', '1'], 'tfjs-hadamrnn train: --T needs a value'],
     [['copy', '--T', 'ten'], "tfjs-hadamrnn train: --T expects a number, got 'ten'"],

@@ -6,7 +6,7 @@ import { describeEachBackend } from '../harness/backends';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
 import { randomSigns, randomValues } from '../harness/random';
 import { randomReferenceLayer, setReferenceWeights } from '../harness/reference_weights';
-import { applyRows, denseRecurrentMatrix, referenceRecurrence } from '../reference/dense';
+import { applyRows, denseRecurrentMatrix } from '../reference/dense';
 import { referenceLayer, type ReferenceLayer } from '../reference/layer';
 
 // HadamRNN's inference of the last state (returnSequences false): with `inference:
@@ -199,30 +199,15 @@ describeEachBackend('impulseResponses op', (backend) => {
     // The last state from the responses is the reference recurrence's last state from zeros.
     const xValues = randomValues(c.batch * c.steps * c.inputDim, 43);
     const x = tf.tensor3d(xValues, [c.batch, c.steps, c.inputDim]);
-    const z = new Float64Array(c.batch * c.steps * n);
-    for (let r = 0; r < c.batch * c.steps; r++) {
-      for (let i = 0; i < n; i++) {
-        let acc = biasValues[i];
-        for (let k = 0; k < c.inputDim; k++) {
-          acc += xValues[r * c.inputDim + k] * kernelValues[k * n + i];
-        }
-        z[r * n + i] = acc;
-      }
-    }
-    const states = referenceRecurrence(z, signValues, new Float64Array(c.batch * n), null, {
-      batch: c.batch,
-      steps: c.steps,
+    const last = referenceLastState(xValues, c, {
+      kernel: kernelValues,
+      u: signValues,
+      bias: biasValues,
+      inputDim: c.inputDim,
       units: n,
       blockSize: c.blockSize,
-      goBackwards: c.goBackwards,
+      bits: null,
     });
-    const last = new Float64Array(c.batch * n);
-    for (let r = 0; r < c.batch; r++) {
-      last.set(
-        states.subarray((r * c.steps + c.steps - 1) * n, (r * c.steps + c.steps) * n),
-        r * n,
-      );
-    }
     const state = lastStateFromResponses(x, responses);
     expectClose(valuesOf(state), last, tol);
     await expectNoLeaks(() => {

@@ -1,6 +1,6 @@
 /**
- * The gradients of the fused sequence op (HadamRNNSequence, 'linear') on the active backend and
- * their float64 references, for the wasm tests and the webgpu browser suite alike.
+ * The fused sequence op (HadamRNNSequence) on the active backend, its outputs and its gradients
+ * ('linear'), with their float64 references, for the wasm tests and the webgpu browser suite alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
@@ -9,6 +9,7 @@ import { randomSigns, randomValues } from './random';
 import {
   referenceAffineInputGrad,
   referenceAffineWeightGrads,
+  referenceRecurrence,
   referenceRecurrenceGrad,
 } from '../reference/dense';
 import { referenceProjection } from '../reference/layer';
@@ -86,4 +87,46 @@ export function sequenceGradsAndReference(c: SequenceGradCase): {
       h0: recurrence.dh0,
     },
   };
+}
+
+/**
+ * The outputs of hadamRNNSequence with `activation` ('relu' or 'linear') for a random layer of
+ * `c`'s sizes on the active backend (read back, nothing left allocated), and the float64
+ * reference: the dense recurrence of the projection, then the activation.
+ */
+export function sequenceAndReference(
+  c: SequenceGradCase,
+  activation: string,
+): { values: Float64Array; reference: Float64Array } {
+  const { batch, steps, units, inDim, blockSize, goBackwards } = c;
+  const x = randomValues(batch * steps * inDim, steps);
+  const kernel = randomValues(inDim * units, units);
+  const bias = randomValues(units, 3);
+  const s = randomSigns(units, units + 1);
+  const h0 = randomValues(batch * units, batch);
+  const mask = Float32Array.from({ length: batch * steps }, (_, i) =>
+    c.masked && i % 3 === 1 ? 0 : 1,
+  );
+  const y = tf.tidy(() => {
+    const out = hadamRNNSequence(
+      tf.tensor3d(x, [batch, steps, inDim]),
+      () => ({
+        kernel: tf.tensor2d(kernel, [inDim, units]),
+        bias: tf.tensor1d(bias),
+        s: tf.tensor1d(s),
+      }),
+      tf.tensor2d(h0, [batch, units]),
+      c.masked ? tf.tensor2d(mask, [batch, steps]) : undefined,
+      { blockSize, goBackwards, activation },
+    );
+    if (out == null) {
+      throw new Error(`${tf.getBackend()}: the fused sequence kernel did not run`);
+    }
+    return out;
+  });
+  const values = valuesOf(y);
+  y.dispose();
+  const layer = { kernel, u: s, bias, inputDim: inDim, units, blockSize, bits: null };
+  const states = referenceRecurrence(referenceProjection(x, layer), s, h0, mask, c);
+  return { values, reference: activation === 'relu' ? states.map((v) => Math.max(v, 0)) : states };
 }

@@ -11,11 +11,10 @@ import { HadamRNNSequence } from '../../src/kernels/names';
 import * as loader from '../../src/kernels/wasm/heap_module';
 import { hadamRNNSequence } from '../../src/ops/hadam_rnn_sequence';
 import { expectClose, expectNoLeaks, valuesOf } from '../harness/expect';
-import { randomSigns, randomValues } from '../harness/random';
-import { sequenceGradsAndReference } from '../harness/sequence_grad';
+import { randomValues } from '../harness/random';
+import { sequenceAndReference, sequenceGradsAndReference } from '../harness/sequence_grad';
 import { randomReferenceLayer, setReferenceWeights } from '../harness/reference_weights';
-import { referenceRecurrence } from '../reference/dense';
-import { referenceLayer, referenceProjection, type ReferenceLayer } from '../reference/layer';
+import { referenceLayer } from '../reference/layer';
 
 const TOLERANCE = 1e-5;
 
@@ -86,46 +85,11 @@ describe.each([
   it.each(CASES)(
     'matches the float64 references: batch $batch, T $steps, d $inDim, n $units, b $blockSize, backwards $goBackwards, masked $masked',
     async (c) => {
-      const x = randomValues(c.batch * c.steps * c.inDim, c.steps);
-      const kernel = randomValues(c.inDim * c.units, c.units);
-      const bias = randomValues(c.units, 3);
-      const s = randomSigns(c.units, c.units + 1);
-      const h0 = randomValues(c.batch * c.units, c.batch);
-      const mask = Float32Array.from({ length: c.batch * c.steps }, (_, i) =>
-        c.masked && i % 3 === 1 ? 0 : 1,
-      );
-      const reference: ReferenceLayer = {
-        kernel,
-        u: s,
-        bias,
-        inputDim: c.inDim,
-        units: c.units,
-        blockSize: c.blockSize,
-        bits: null,
-      };
-      const shape = { ...c, units: c.units };
-      const states = referenceRecurrence(referenceProjection(x, reference), s, h0, mask, shape);
       for (const activation of ['relu', 'linear']) {
-        const values = await expectNoLeaks(() => {
-          const y = tf.tidy(() =>
-            hadamRNNSequence(
-              tf.tensor3d(x, [c.batch, c.steps, c.inDim]),
-              () => ({
-                kernel: tf.tensor2d(kernel, [c.inDim, c.units]),
-                bias: tf.tensor1d(bias),
-                s: tf.tensor1d(s),
-              }),
-              tf.tensor2d(h0, [c.batch, c.units]),
-              c.masked ? tf.tensor2d(mask, [c.batch, c.steps]) : undefined,
-              { blockSize: c.blockSize, goBackwards: c.goBackwards, activation },
-            )!,
-          );
-          const read = valuesOf(y);
-          y.dispose();
-          return read;
-        });
-        const expected = activation === 'relu' ? states.map((v) => Math.max(v, 0)) : states;
-        expectClose(values, expected, TOLERANCE);
+        const { values, reference } = await expectNoLeaks(() =>
+          sequenceAndReference(c, activation),
+        );
+        expectClose(values, reference, TOLERANCE);
       }
     },
   );
@@ -242,6 +206,51 @@ describe.each([
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it.each([
+    ['every step', { returnSequences: true }],
+    ['the last state through kept impulse responses', { inference: 'impulseResponses' as const }],
+  ])(
+    'differentiates model.apply(x) without a training flag (%s), as with training: true',
+    (_, args) => {
+      const c = { batch: 4, steps: 5, inDim: 2, units: 8, blockSize: 4 };
+      const model = tfl.sequential({
+        layers: [
+          hadamRNN({
+            units: c.units,
+            blockSize: c.blockSize,
+            inputShape: [c.steps, c.inDim],
+            ...args,
+          }),
+        ],
+      });
+      const x = tf.tensor3d(randomValues(c.batch * c.steps * c.inDim, 31), [
+        c.batch,
+        c.steps,
+        c.inDim,
+      ]);
+      // A predict first: what inference keeps must not stand in for the live weights.
+      tf.dispose([model.predict(x), model.predict(x)] as tf.Tensor[]);
+      const gradsWith = (kwargs: Record<string, unknown>): Float64Array[] => {
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.square(model.apply(x, kwargs) as tf.Tensor)) as tf.Scalar,
+          model.trainableWeights.map((w) => w.read() as tf.Variable),
+        );
+        const values = Object.values(grads).map((g) => valuesOf(g));
+        tf.dispose([value, ...Object.values(grads)]);
+        return values;
+      };
+      const custom = gradsWith({});
+      const training = gradsWith({ training: true });
+      expect(custom).toHaveLength(3); // kernel, u, bias
+      custom.forEach((g, i) => {
+        expect(g.some((v) => v !== 0)).toBe(true);
+        expectClose(g, training[i], 1e-5);
+      });
+      x.dispose();
+      model.dispose();
+    },
+  );
 
   it('reads weights created on another backend (built on cpu, predicting on wasm)', async () => {
     await tf.setBackend('cpu');

@@ -62,7 +62,7 @@ export interface CpuMemory<B extends CpuBuffer> extends ModuleMemory<B> {
  * One kernel call's share of the private memory: a bump allocator over the bytes reserved for
  * it, running our module.
  */
-export class PrivateMemoryCall implements CpuMemory<PrivateBuffer> {
+class PrivateMemoryCall implements CpuMemory<PrivateBuffer> {
   readonly copiesInputs = true;
   private top = 0;
 
@@ -82,7 +82,7 @@ export class PrivateMemoryCall implements CpuMemory<PrivateBuffer> {
     if (this.top > this.limit) {
       throw new Error(
         `cpu private memory: a buffer of ${length} values overruns the ${this.limit} bytes ` +
-          'reserved for this kernel call; privateMemory must be given every buffer length',
+          'reserved for this kernel call; withCpuMemory must be given every buffer length',
       );
     }
     return { offset, length };
@@ -142,7 +142,7 @@ export function withCpuMemory<R>(lengths: readonly number[], body: CpuKernelBody
  * typed-array impl instead: `HADAMRNN_CPU_WASM` is false, the module cannot run in this
  * runtime, or the memory cannot grow that far.
  */
-export function privateMemory(lengths: readonly number[]): PrivateMemoryCall | null {
+function privateMemory(lengths: readonly number[]): PrivateMemoryCall | null {
   if (!env().getBool(CPU_WASM_FLAG)) {
     return null;
   }

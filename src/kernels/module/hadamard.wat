@@ -665,8 +665,8 @@
   )
 
   ;; --------------------------------------------------------------------------------------------
-  ;; Every-step inference of a HadamRNN layer in one pass (no states kept for a gradient): for each
-  ;; batch row r and step k, with t = goBackwards ? T-1-k : k, where mask[r, t] != 0,
+  ;; A HadamRNN layer's projection and recurrence in one pass (relu: every-step inference; linear:
+  ;; the states, which training differentiates): for each batch row r and step k, with t = goBackwards ? T-1-k : k, where mask[r, t] != 0,
   ;;   h = s * FWHT(h) * scale + bias + x[r, t] . kernel     (h = h0[r] before the first step)
   ;; and out[r, k] = relu ? max(h, 0) : h. x is [batch, T, inDim], kernel [inDim, n] (read from L1
   ;; when inDim * n is small). work holds 2n floats: the state and the next.
@@ -719,7 +719,7 @@
   ;; Weight gradients of the affine map y = x . K + bias (HadamRNN's input projection), in one pass
   ;; over the rows: dk = x^T . dy [inDim, n] and db = the sum of dy's rows [n], for x [rows, inDim]
   ;; and dy [rows, n]. Every row adds x[r, i] * dy[r] to row i of dk, which stays in L1 when
-  ;; inDim * n is small (the op only calls this then). tfjs-wasm's matMul would instead repack dy,
+  ;; inDim * n is small (the wasm kernel only calls this then). tfjs-wasm's matMul would instead repack dy,
   ;; new at every step, as its weights.
   (func $affineWeightGrads (export "AffineWeightGrads")
     (param $x i32) (param $dy i32) (param $dk i32) (param $db i32)

@@ -2,6 +2,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { kernelConfig, type KernelArgsOf } from '../kernel_config';
 import { AffineWeightGrads } from '../names';
+import { zerosInfo } from '../recurrence';
 import { AffineKernelGradProgram } from './affine_grads_webgpu';
 import { int32Uniforms } from './chunk_program';
 import { ColumnSumProgram } from './column_sum_webgpu';
@@ -18,9 +19,7 @@ export function affineWeightGradsWebgpu({
   const [rows, inDim] = x.shape;
   const n = dy.shape[1];
   if (rows * inDim * n === 0) {
-    const zeros = (shape: number[]) =>
-      backend.makeTensorInfo(shape, 'float32', new Float32Array(shape[0] * (shape[1] ?? 1)));
-    return [zeros([inDim, n]), zeros([n])];
+    return [zerosInfo(backend, [inDim, n]), zerosInfo(backend, [n])];
   }
   const dk = backend.runWebGPUProgram(
     new AffineKernelGradProgram(inDim, n),

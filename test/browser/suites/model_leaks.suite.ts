@@ -53,8 +53,8 @@ describeEachBackend('model leaks', () => {
     // A first fit creates Adam's state, a first predict what the layer keeps between predicts
     // (the fused kernel's quantized weights on wasm and webgpu, replaced when the weights change).
     // Each loop is compared with the state its own kind of call leaves: on webgpu (SwiftShader) a
-    // fit leaves 32 GPU bytes more than a predict, every time, with the same tensors (one [8]
-    // float32 tensor held on the GPU or the CPU), which is residency, not a leak.
+    // fit and a predict leave a few GPU bytes apart with the same tensors (one small tensor held
+    // on the GPU or on the CPU), which is residency, not a leak.
     await model.fit(x, y, { epochs: 1, verbose: 0 });
     tf.dispose(model.predict(x));
     const predicted = memory();

@@ -11,18 +11,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { hadamardRecurrence, hadamardTransform } from '../../../src';
 import { THREADS_FLAG, WORKGROUP_BYTES_FLAG } from '../../../src/kernels/webgpu/chunk_plan';
 import { affineWeightGrads } from '../../../src/ops/affine_weight_grads';
-import { hadamRNNSequence } from '../../../src/ops/hadam_rnn_sequence';
 import { describeEachBackend } from '../../harness/backends';
 import { expectClose, valuesOf } from '../../harness/expect';
 import { randomSigns, randomValues } from '../../harness/random';
-import { sequenceGradsAndReference } from '../../harness/sequence_grad';
+import { sequenceAndReference, sequenceGradsAndReference } from '../../harness/sequence_grad';
 import {
   referenceAffineWeightGrads,
   referenceRecurrence,
   referenceRecurrenceGrad,
   referenceTransform,
 } from '../../reference/dense';
-import { referenceProjection } from '../../reference/layer';
 
 interface Case {
   batch: number;
@@ -73,42 +71,6 @@ function recurrenceAndGrad(c: Case) {
   };
   tf.dispose([states, dz, ds, dh0]);
   return result;
-}
-
-/** The fused every-step inference (HadamRNNSequence) of a random layer with `activation`, read
- * back and disposed, and its float64 reference. */
-function sequenceAndReference(c: Case & { inDim: number }, activation: string) {
-  const { batch, steps, units, inDim, blockSize, goBackwards } = c;
-  const x = randomValues(batch * steps * inDim, steps);
-  const kernel = randomValues(inDim * units, units);
-  const bias = randomValues(units, 3);
-  const s = randomSigns(units, units + 1);
-  const h0 = randomValues(batch * units, batch);
-  const mask = Float32Array.from({ length: batch * steps }, (_, i) =>
-    c.masked && i % 3 === 1 ? 0 : 1,
-  );
-  const y = tf.tidy(() => {
-    const out = hadamRNNSequence(
-      tf.tensor3d(x, [batch, steps, inDim]),
-      () => ({
-        kernel: tf.tensor2d(kernel, [inDim, units]),
-        bias: tf.tensor1d(bias),
-        s: tf.tensor1d(s),
-      }),
-      tf.tensor2d(h0, [batch, units]),
-      c.masked ? tf.tensor2d(mask, [batch, steps]) : undefined,
-      { blockSize, goBackwards, activation },
-    );
-    if (out == null) {
-      throw new Error('webgpu: the fused sequence kernel did not run');
-    }
-    return out;
-  });
-  const values = valuesOf(y);
-  y.dispose();
-  const layer = { kernel, u: s, bias, inputDim: inDim, units, blockSize, bits: null };
-  const states = referenceRecurrence(referenceProjection(x, layer), s, h0, mask, c);
-  return { values, reference: activation === 'relu' ? states.map((v) => Math.max(v, 0)) : states };
 }
 
 /** Runs `f` with at most `bytes` of workgroup memory per workgroup (0: the device's limit) and at

@@ -403,31 +403,8 @@
         (br $values)))
   )
 
-  ;; g += x (a masked step of the reverse sweep; a row of the bias gradient)
-  (func $addInto (param $g i32) (param $x i32) (param $n i32)
-    (local $i i32) (local $end i32)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    ;; @if simd
-    (block $done
-      (loop $vectors
-        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
-        (v128.store (i32.add (local.get $g) (local.get $i))
-          (f32x4.add (v128.load (i32.add (local.get $g) (local.get $i)))
-            (v128.load (i32.add (local.get $x) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $vectors)))
-    ;; @end
-    (block $done
-      (loop $values
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (f32.store (i32.add (local.get $g) (local.get $i))
-          (f32.add (f32.load (i32.add (local.get $g) (local.get $i)))
-            (f32.load (i32.add (local.get $x) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $values)))
-  )
-
-  ;; dst += a * src (one input's term of the affine map's kernel gradient)
+  ;; dst += a * src (one input's term of the affine map's kernel gradient; at a = 1, which is exact,
+  ;; a masked step of the reverse sweep and a row of the bias gradient)
   (func $addScaled (param $dst i32) (param $src i32) (param $a f32) (param $n i32)
     (local $i i32) (local $end i32)
     ;; @if simd
@@ -451,34 +428,6 @@
         (f32.store (i32.add (local.get $dst) (local.get $i))
           (f32.add (f32.load (i32.add (local.get $dst) (local.get $i)))
             (f32.mul (local.get $a) (f32.load (i32.add (local.get $src) (local.get $i))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $values)))
-  )
-
-  ;; out = s * out + z: the end of a forward step, out holding FWHT(h_{k-1}) / sqrt(b).
-  (func $stepOutput (param $out i32) (param $s i32) (param $z i32) (param $n i32)
-    (local $i i32) (local $end i32)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    ;; @if simd
-    (block $done
-      (loop $vectors
-        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
-        (v128.store (i32.add (local.get $out) (local.get $i))
-          (f32x4.add
-            (f32x4.mul (v128.load (i32.add (local.get $s) (local.get $i)))
-              (v128.load (i32.add (local.get $out) (local.get $i))))
-            (v128.load (i32.add (local.get $z) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $vectors)))
-    ;; @end
-    (block $done
-      (loop $values
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (f32.store (i32.add (local.get $out) (local.get $i))
-          (f32.add
-            (f32.mul (f32.load (i32.add (local.get $s) (local.get $i)))
-              (f32.load (i32.add (local.get $out) (local.get $i))))
-            (f32.load (i32.add (local.get $z) (local.get $i)))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $values)))
   )
@@ -550,8 +499,10 @@
               (else
                 (call $transform (local.get $prev) (local.get $states) (local.get $n)
                   (local.get $log2b) (local.get $scale))
-                (call $stepOutput (local.get $states) (local.get $s)
-                  (i32.add (local.get $z) (i32.mul (local.get $rt) (local.get $row))) (local.get $n))))
+                (call $finishStep (local.get $states) (local.get $s)
+                  (i32.add (local.get $z) (i32.mul (local.get $rt) (local.get $row)))
+                  (i32.const 0) (i32.const 0) (i32.const 0) (local.get $n) (local.get $states)
+                  (f32.const -inf))))
             (local.set $prev (local.get $states))
             (local.set $states (i32.add (local.get $states) (local.get $row)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -592,8 +543,9 @@
             (if (f32.eq (f32.load (i32.add (local.get $mask) (i32.shl (local.get $rt) (i32.const 2))))
                   (f32.const 0))
               (then
-                (call $addInto (local.get $g)
-                  (i32.add (local.get $dy) (i32.mul (local.get $rk) (local.get $row))) (local.get $n))
+                (call $addScaled (local.get $g)
+                  (i32.add (local.get $dy) (i32.mul (local.get $rk) (local.get $row))) (f32.const 1)
+                  (local.get $n))
                 (call $zero (local.get $dzRow) (local.get $n)))
               (else
                 ;; h_{k-1}: the previous state, or h0[r] at k = 0.
@@ -614,54 +566,95 @@
         (br $rows)))
   )
 
-;; dst += x[0, inDim) . kernel [inDim, n]: with SIMD, four inputs per pass over dst (four
-  ;; splats in registers, one load and one store of dst per vector and four inputs); the inputs
-  ;; left, and every input without SIMD or below 4 units, one kernel row each ($addScaled).
-  (func $project (param $dst i32) (param $k i32) (param $x i32) (param $inDim i32) (param $n i32)
-    (local $row i32) (local $i i32)
+;; The end of an unmasked step, in one pass over the n values of the state h, which holds
+  ;; FWHT(h_{k-1}) * scale on entry:
+  ;;   h = s * h + bias + x[0, inDim) . kernel [inDim, n],   out = max(h, floor)
+  ;; ($sequence; $recurrence passes its z row as bias, no inputs, and h as out).
+  ;; With SIMD, 16 values at a time: four accumulators stay in registers across all the inputs, so
+  ;; each input costs one splat and four kernel loads per 16 values, and h and out are written once.
+  ;; Every value sums in the same order (s * h + bias, then the inputs in turn) in both builds.
+  (func $finishStep
+    (param $h i32) (param $s i32) (param $bias i32) (param $k i32) (param $x i32) (param $inDim i32)
+    (param $n i32) (param $out i32) (param $floor f32)
+    (local $row i32) (local $i i32) (local $kj i32) (local $xi i32) (local $xEnd i32)
+    (local $acc f32)
     ;; @if simd
-    (local $j i32) (local $k1 i32) (local $k2 i32) (local $k3 i32)
-    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $hj i32) (local $sj i32) (local $bj i32) (local $oj i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $xv v128)
+    (local $floorv v128)
     ;; @end
     (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $xEnd (i32.add (local.get $x) (i32.shl (local.get $inDim) (i32.const 2))))
     ;; @if simd
-        (block $groupsDone
-          (loop $groups
-            (br_if $groupsDone (i32.or (i32.lt_u (local.get $n) (i32.const 4))
-              (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $inDim))))
-            (local.set $x0 (v128.load32_splat (local.get $x)))
-            (local.set $x1 (v128.load32_splat offset=4 (local.get $x)))
-            (local.set $x2 (v128.load32_splat offset=8 (local.get $x)))
-            (local.set $x3 (v128.load32_splat offset=12 (local.get $x)))
-            (local.set $k1 (i32.add (local.get $k) (local.get $row)))
-            (local.set $k2 (i32.add (local.get $k1) (local.get $row)))
-            (local.set $k3 (i32.add (local.get $k2) (local.get $row)))
-            (local.set $j (i32.const 0))
-            (loop $vectors
-              (v128.store (i32.add (local.get $dst) (local.get $j))
-                (f32x4.add
-                  (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $j)))
-                    (f32x4.add
-                      (f32x4.mul (local.get $x0) (v128.load (i32.add (local.get $k) (local.get $j))))
-                      (f32x4.mul (local.get $x1) (v128.load (i32.add (local.get $k1) (local.get $j))))))
-                  (f32x4.add
-                    (f32x4.mul (local.get $x2) (v128.load (i32.add (local.get $k2) (local.get $j))))
-                    (f32x4.mul (local.get $x3) (v128.load (i32.add (local.get $k3) (local.get $j)))))))
-              (local.set $j (i32.add (local.get $j) (i32.const 16)))
-              (br_if $vectors (i32.lt_u (local.get $j) (local.get $row))))
-            (local.set $k (i32.add (local.get $k3) (local.get $row)))
-            (local.set $x (i32.add (local.get $x) (i32.const 16)))
-            (local.set $i (i32.add (local.get $i) (i32.const 4)))
-            (br $groups)))
+    (local.set $floorv (f32x4.splat (local.get $floor)))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 64)) (local.get $row)))
+        (local.set $hj (i32.add (local.get $h) (local.get $i)))
+        (local.set $sj (i32.add (local.get $s) (local.get $i)))
+        (local.set $bj (i32.add (local.get $bias) (local.get $i)))
+        (local.set $a0 (f32x4.add (f32x4.mul (v128.load (local.get $sj)) (v128.load (local.get $hj)))
+          (v128.load (local.get $bj))))
+        (local.set $a1 (f32x4.add (f32x4.mul (v128.load offset=16 (local.get $sj))
+          (v128.load offset=16 (local.get $hj)))
+          (v128.load offset=16 (local.get $bj))))
+        (local.set $a2 (f32x4.add (f32x4.mul (v128.load offset=32 (local.get $sj))
+          (v128.load offset=32 (local.get $hj)))
+          (v128.load offset=32 (local.get $bj))))
+        (local.set $a3 (f32x4.add (f32x4.mul (v128.load offset=48 (local.get $sj))
+          (v128.load offset=48 (local.get $hj)))
+          (v128.load offset=48 (local.get $bj))))
+        (local.set $kj (i32.add (local.get $k) (local.get $i)))
+        (local.set $xi (local.get $x))
+        (block $inputsDone
+          (loop $inputs
+            (br_if $inputsDone (i32.ge_u (local.get $xi) (local.get $xEnd)))
+            (local.set $xv (v128.load32_splat (local.get $xi)))
+            (local.set $a0 (f32x4.add (local.get $a0)
+              (f32x4.mul (local.get $xv) (v128.load (local.get $kj)))))
+            (local.set $a1 (f32x4.add (local.get $a1)
+              (f32x4.mul (local.get $xv) (v128.load offset=16 (local.get $kj)))))
+            (local.set $a2 (f32x4.add (local.get $a2)
+              (f32x4.mul (local.get $xv) (v128.load offset=32 (local.get $kj)))))
+            (local.set $a3 (f32x4.add (local.get $a3)
+              (f32x4.mul (local.get $xv) (v128.load offset=48 (local.get $kj)))))
+            (local.set $kj (i32.add (local.get $kj) (local.get $row)))
+            (local.set $xi (i32.add (local.get $xi) (i32.const 4)))
+            (br $inputs)))
+        (v128.store (local.get $hj) (local.get $a0))
+        (v128.store offset=16 (local.get $hj) (local.get $a1))
+        (v128.store offset=32 (local.get $hj) (local.get $a2))
+        (v128.store offset=48 (local.get $hj) (local.get $a3))
+        (local.set $oj (i32.add (local.get $out) (local.get $i)))
+        (v128.store (local.get $oj) (f32x4.max (local.get $a0) (local.get $floorv)))
+        (v128.store offset=16 (local.get $oj) (f32x4.max (local.get $a1) (local.get $floorv)))
+        (v128.store offset=32 (local.get $oj) (f32x4.max (local.get $a2) (local.get $floorv)))
+        (v128.store offset=48 (local.get $oj) (f32x4.max (local.get $a3) (local.get $floorv)))
+        (local.set $i (i32.add (local.get $i) (i32.const 64)))
+        (br $groups)))
     ;; @end
     (block $done
-      (loop $inputs
-        (br_if $done (i32.ge_u (local.get $i) (local.get $inDim)))
-        (call $addScaled (local.get $dst) (local.get $k) (f32.load (local.get $x)) (local.get $n))
-        (local.set $k (i32.add (local.get $k) (local.get $row)))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $inputs)))
+      (loop $values
+        (br_if $done (i32.ge_u (local.get $i) (local.get $row)))
+        (local.set $acc (f32.add
+          (f32.mul (f32.load (i32.add (local.get $s) (local.get $i)))
+            (f32.load (i32.add (local.get $h) (local.get $i))))
+          (f32.load (i32.add (local.get $bias) (local.get $i)))))
+        (local.set $kj (i32.add (local.get $k) (local.get $i)))
+        (local.set $xi (local.get $x))
+        (block $inputsDone
+          (loop $inputs
+            (br_if $inputsDone (i32.ge_u (local.get $xi) (local.get $xEnd)))
+            (local.set $acc (f32.add (local.get $acc)
+              (f32.mul (f32.load (local.get $xi)) (f32.load (local.get $kj)))))
+            (local.set $kj (i32.add (local.get $kj) (local.get $row)))
+            (local.set $xi (i32.add (local.get $xi) (i32.const 4)))
+            (br $inputs)))
+        (f32.store (i32.add (local.get $h) (local.get $i)) (local.get $acc))
+        (f32.store (i32.add (local.get $out) (local.get $i))
+          (f32.max (local.get $acc) (local.get $floor)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $values)))
   )
 
   ;; --------------------------------------------------------------------------------------------
@@ -676,8 +669,10 @@
     (param $batch i32) (param $steps i32) (param $n i32) (param $log2b i32) (param $goBackwards i32)
     (param $scale f32) (param $inDim i32) (param $relu i32)
     (local $row i32) (local $r i32) (local $k i32) (local $rt i32)
-    (local $h i32) (local $next i32) (local $swap i32)
+    (local $h i32) (local $next i32) (local $swap i32) (local $floor f32)
     (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    ;; The output rows: ReLU(h) as max(h, 0), linear as max(h, -inf).
+    (local.set $floor (select (f32.const 0) (f32.const -inf) (local.get $relu)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $batch)))
@@ -697,17 +692,17 @@
               (then
                 (call $transform (local.get $h) (local.get $next) (local.get $n) (local.get $log2b)
                   (local.get $scale))
-                (call $stepOutput (local.get $next) (local.get $s) (local.get $bias) (local.get $n))
-                (call $project (local.get $next) (local.get $kernel)
+                (call $finishStep (local.get $next) (local.get $s) (local.get $bias)
+                  (local.get $kernel)
                   (i32.add (local.get $x)
                     (i32.shl (i32.mul (local.get $rt) (local.get $inDim)) (i32.const 2)))
-                  (local.get $inDim) (local.get $n))
+                  (local.get $inDim) (local.get $n) (local.get $out) (local.get $floor))
                 (local.set $swap (local.get $h))
                 (local.set $h (local.get $next))
-                (local.set $next (local.get $swap))))
-            ;; The output row: ReLU(h) as max(h, 0), linear as max(h, -inf).
-            (call $copy (local.get $h) (local.get $out) (local.get $n)
-              (select (f32.const 0) (f32.const -inf) (local.get $relu)))
+                (local.set $next (local.get $swap)))
+              ;; A masked step keeps h; its output row is computed from it again.
+              (else
+                (call $copy (local.get $h) (local.get $out) (local.get $n) (local.get $floor))))
             (local.set $out (i32.add (local.get $out) (local.get $row)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $stepsLoop)))
@@ -731,7 +726,7 @@
     (block $rowsDone
       (loop $rowsLoop
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (call $addInto (local.get $db) (local.get $dy) (local.get $n))
+        (call $addScaled (local.get $db) (local.get $dy) (f32.const 1) (local.get $n))
         (local.set $dkRow (local.get $dk))
         (local.set $i (i32.const 0))
         (block $inputsDone

@@ -566,13 +566,16 @@
         (br $rows)))
   )
 
-;; The end of an unmasked step, in one pass over the n values of the state h, which holds
+  ;; The end of an unmasked step, in one pass over the n values of the state h, which holds
   ;; FWHT(h_{k-1}) * scale on entry:
   ;;   h = s * h + bias + x[0, inDim) . kernel [inDim, n],   out = max(h, floor)
-  ;; ($sequence; $recurrence passes its z row as bias, no inputs, and h as out).
+  ;; ($sequence; $recurrence passes its z row as bias, no inputs, and h as out, which stores each
+  ;; value twice rather than spend the bytes of a branch: the module must stay under 4 KiB).
   ;; With SIMD, 16 values at a time: four accumulators stay in registers across all the inputs, so
-  ;; each input costs one splat and four kernel loads per 16 values, and h and out are written once.
-  ;; Every value sums in the same order (s * h + bias, then the inputs in turn) in both builds.
+  ;; each input costs one splat and four kernel loads per 16 values, and the step's sums never
+  ;; leave registers before their stores. Both loops sum each value in the same order (s * h +
+  ;; bias, then the inputs in turn); sequence_impl.ts adds s * FWHT last, so the two differ in the
+  ;; last bits.
   (func $finishStep
     (param $h i32) (param $s i32) (param $bias i32) (param $k i32) (param $x i32) (param $inDim i32)
     (param $n i32) (param $out i32) (param $floor f32)

@@ -13,7 +13,7 @@ import {
 import { hadamardWasm } from '../../../src/kernels/wasm/heap_module';
 import { expectClose } from '../../harness/expect';
 import { randomValues } from '../../harness/random';
-import { referenceTransform } from '../../reference/dense';
+import { referenceRecurrence, referenceTransform } from '../../reference/dense';
 
 const VARIANTS = Object.keys(HADAMARD_WASM) as HadamardWasmVariant[];
 const PAGE = 65536;
@@ -151,5 +151,73 @@ describe('hadamardWasm', () => {
       exports.HadamardTransform(src, src, n * rows, Math.log2(b), scale);
       expectClose(heap().subarray(src / 4, src / 4 + n * rows), expected, 1e-6);
     });
+
+    // Units that are not a multiple of 16 leave values to the scalar loop of a step's end; the
+    // module allows any n that blocks of b divide (the layers only powers of two).
+    it.each([
+      [1, 1, 0],
+      [2, 2, 1],
+      [8, 8, 3],
+      [24, 8, 10],
+      [40, 8, 5],
+      [128, 128, 10],
+    ])(
+      'runs HadamRNNSequence and HadamardRecurrence at n = %i, b = %i, %i inputs',
+      (n, b, inDim) => {
+        const { memory, exports } = load();
+        const [batch, steps] = [2, 6];
+        const values = (size: number, seed: number) => randomValues(size, seed + 97 * n + inDim);
+        const x = values(batch * steps * inDim, 1);
+        const kernel = values(inDim * n, 2);
+        const bias = values(n, 3);
+        const s = values(n, 4).map((v) => (v < 0 ? -1 : 1));
+        const h0 = values(batch * n, 5);
+        const mask = values(batch * steps, 6).map((v) => (v < -0.5 ? 0 : 1));
+        // z = x . kernel + bias in float64: the projection the fused kernel computes per step.
+        const z = new Float64Array(batch * steps * n);
+        for (let row = 0; row < batch * steps; row++) {
+          for (let j = 0; j < n; j++) {
+            let sum = bias[j];
+            for (let i = 0; i < inDim; i++) {
+              sum += x[row * inDim + i] * kernel[i * n + j];
+            }
+            z[row * n + j] = sum;
+          }
+        }
+        const size = batch * steps * n;
+        let next = 4 * PAGE;
+        const place = (data: ArrayLike<number>) => {
+          const at = next;
+          new Float32Array(memory.buffer).set(data, at / 4);
+          next += 4 * data.length + 16;
+          return at;
+        };
+        memory.grow(4 + Math.ceil((4 * (5 * size + 4 * n) + 256) / PAGE));
+        const pointers = [x, kernel, bias, s, h0, mask].map(place);
+        const out = place(new Float32Array(size));
+        const work = place(new Float32Array(2 * n));
+        const read = (at: number) => new Float32Array(memory.buffer, at, size).slice();
+        for (const goBackwards of [false, true]) {
+          const shape = { batch, steps, units: n, blockSize: b, goBackwards };
+          const states = referenceRecurrence(z, s, h0, mask, shape);
+          const args = [
+            batch,
+            steps,
+            n,
+            Math.log2(b),
+            goBackwards ? 1 : 0,
+            1 / Math.sqrt(b),
+          ] as const;
+          for (const relu of [0, 1]) {
+            const [px, pk, pb, ps, ph, pm] = pointers;
+            exports.HadamRNNSequence(px, pk, pb, ps, ph, pm, out, work, ...args, inDim, relu);
+            expectClose(read(out), relu ? states.map((v) => Math.max(v, 0)) : states, 1e-5);
+          }
+          const zAt = place(Float32Array.from(z));
+          exports.HadamardRecurrence(zAt, pointers[3], pointers[4], pointers[5], out, ...args);
+          expectClose(read(out), states, 1e-5);
+        }
+      },
+    );
   });
 });
